@@ -1,0 +1,31 @@
+# jixiao — two commands set everything up on a fresh machine: `make all` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: all install test bench corpus clean
+
+all: $(STAMP)
+	$(BIN)/jixiao run data/raw --out data/out
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+corpus: $(STAMP)
+	bash tests/corpus/render/ensure_tools.sh
+	$(BIN)/python -m tests.corpus.render
+
+clean:
+	rm -rf data/out bench/work bench/results.json

@@ -1,0 +1,56 @@
+"""Segmented projects → rows of the SCHEMA tables, with the normalizers applied."""
+from __future__ import annotations
+
+from normalizers.categories import canonical_level1, canonical_level2
+from normalizers.names import NameMatcher
+from normalizers.values import parse_value
+from pipeline.model import Project
+
+
+def flag_text(flags: list[str] | tuple[str, ...]) -> str:
+    return ";".join(sorted(set(flags)))
+
+
+def project_rows(doc_id: str, projects: list[Project], matcher: NameMatcher) -> tuple[list[dict], list[dict], list[dict]]:
+    """projects, funds and indicators rows of one document."""
+    project_rows, fund_rows, indicator_rows = [], [], []
+    for project in projects:
+        project_id = f"{doc_id}-{project.seq}"
+        project_rows.append({
+            "project_id": project_id, "doc_id": doc_id,
+            **{key: getattr(project, key) for key in (
+                "page_start", "page_end", "table_label", "kind", "project_name", "competent_dept",
+                "implementing_unit", "fiscal_year", "budget_initial", "budget_full_year", "executed",
+                "execution_rate", "budget_weight", "budget_score", "goal_expected", "goal_actual",
+                "total_weight", "total_score", "grade", "project_attribute", "project_period",
+            )},
+            "flags": flag_text(project.flags),
+            "n_indicators": len(project.indicators),
+        })
+        for seq, fund in enumerate(project.funds, start=1):
+            fund_rows.append({"project_id": project_id, "doc_id": doc_id, "seq": seq, **vars(fund)})
+        for indicator in project.indicators:
+            placeholder = "placeholder_row" in indicator.flags
+            value = None if placeholder else parse_value(
+                indicator.target_raw, indicator.actual_raw, indicator.nature_raw, indicator.unit_raw
+            )
+            level2 = canonical_level2(indicator.level2_raw)
+            name_canonical, match_score = ("", None) if placeholder else matcher.match(indicator.name_raw, level2)
+            indicator_rows.append({
+                "project_id": project_id, "doc_id": doc_id,
+                **{key: getattr(indicator, key) for key in (
+                    "seq", "page", "level1_raw", "level2_raw", "name_raw", "target_raw", "actual_raw",
+                    "weight", "score", "deviation_note", "confidence", "table_role", "nature_raw",
+                    "unit_raw", "progress_raw",
+                )},
+                "level1": canonical_level1(indicator.level1_raw, level2, indicator.table_role),
+                "level2": level2,
+                "name_canonical": name_canonical,
+                "match_score": match_score,
+                "operator": value.operator if value else "",
+                "target_value": value.target_value if value else None,
+                "actual_value": value.actual_value if value else None,
+                "unit": value.unit if value else "",
+                "flags": flag_text([*indicator.flags, *(value.flags if value else ())]),
+            })
+    return project_rows, fund_rows, indicator_rows

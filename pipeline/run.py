@@ -1,0 +1,272 @@
+"""The batch: every file under the input folder → the SCHEMA tables, one bad file never stopping the rest.
+
+Each file is read in a worker process with a time limit, so a file that hangs or crashes its
+reader costs only its own row in documents.csv.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import re
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import detect
+from pipeline.model import Grid, Project, TextLine
+from pipeline.normalize import project_rows
+
+DEFAULT_TIMEOUT = 300.0
+SKIP_NAMES = {".DS_Store", "Thumbs.db", ".gitkeep"}
+
+
+@dataclass
+class Settings:
+    ocr_engine: str = "rapidocr"
+    ocr: bool = True
+    timeout: float = DEFAULT_TIMEOUT
+    jobs: int = 1
+    debug_dir: Path | None = None
+
+
+@dataclass
+class FileResult:
+    document: dict
+    projects: list[dict] = field(default_factory=list)
+    funds: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    page_images: list[str] = field(default_factory=list)
+
+
+class FileTimeout(BaseException):
+    """Raised by the per-file alarm; a BaseException so readers' `except Exception` cannot swallow it."""
+
+
+class NotAReport(Exception):
+    """The file was read but holds no 绩效自评表 (status skipped)."""
+
+
+def doc_id_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def input_files(input_dir: Path) -> list[Path]:
+    return sorted(p for p in input_dir.rglob("*") if p.is_file() and p.name not in SKIP_NAMES)
+
+
+_ENGINES: dict[str, object] = {}
+
+
+def ocr_engine(name: str):
+    """One OCR engine per worker process, created on first use (loading the models is slow)."""
+    if name not in _ENGINES:
+        from extractors.ocr_engines import get_engine
+
+        _ENGINES[name] = get_engine(name)
+    return _ENGINES[name]
+
+
+def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None) -> tuple[Grid, str, list[str]]:
+    """Dispatch to the extractor for the kind; return the Grid, the file_type and warnings."""
+    warnings: list[str] = []
+    if kind == detect.PDF:
+        from extractors.pdf_text import extract_pdf_text
+
+        grid, kinds = extract_pdf_text(path)
+        need_ocr = [number for number, page_kind in enumerate(kinds, start=1) if page_kind != "text"]
+        if need_ocr:
+            if not settings.ocr:
+                warnings.append(f"{len(need_ocr)} page(s) without a usable text layer not read (OCR off)")
+            else:
+                from extractors.scan import extract_scanned_pdf
+
+                scanned = extract_scanned_pdf(path, pages=need_ocr, engine=ocr_engine(settings.ocr_engine), debug_dir=debug_dir)
+                grid = Grid(
+                    tables=grid.tables + scanned.tables, lines=grid.lines + scanned.lines,
+                    pages=grid.pages, page_kinds=grid.page_kinds,
+                )
+        return grid, detect.pdf_file_type(kinds), warnings
+    if kind == detect.IMAGE:
+        if not settings.ocr:
+            raise NotAReport("image not read: OCR is off")
+        from extractors.image import extract_image
+
+        return extract_image(path, engine=ocr_engine(settings.ocr_engine), debug_dir=debug_dir), "image", warnings
+    if kind == detect.DOCX:
+        from extractors.docx import extract_docx
+
+        return extract_docx(path), "docx", warnings
+    if kind == detect.XLSX:
+        from extractors.xlsx import extract_xlsx
+
+        return extract_xlsx(path), "xlsx", warnings
+    if kind == detect.HTML:
+        from extractors.html import extract_html
+
+        return extract_html(path), "html", warnings
+    raise NotAReport(f"not a kind of file jixiao reads ({kind}, suffix {path.suffix or 'none'})")
+
+
+def describe(error: BaseException) -> str:
+    """One line a person can act on."""
+    name = type(error).__name__
+    text = " ".join(str(error).split())
+    if "password" in text.lower() or "encrypt" in text.lower() or name in ("PDFPasswordIncorrect", "PasswordError"):
+        return "encrypted PDF: needs a password"
+    if name in ("PDFSyntaxError", "PSEOF", "PdfminerException", "PSSyntaxError"):
+        return f"corrupt or truncated PDF ({text or name})"
+    return f"{name}: {text}"[:300] if text else name
+
+
+def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
+    """Read one file into its rows; never raises."""
+    started = time.perf_counter()
+    document = {
+        "source_path": path.relative_to(root).as_posix(), "status": "failed", "error": "",
+        "file_type": "", "pages": None, "n_projects": 0, "n_indicators": 0,
+    }
+    result = FileResult(document=document)
+    try:
+        document["doc_id"] = doc_id_of(path)
+        kind = detect.sniff(path)
+        if kind == detect.EMPTY:
+            raise ValueError("empty file (0 bytes)")
+        document["file_type"] = {detect.PDF: "pdf_text"}.get(kind, kind)
+        debug_dir = settings.debug_dir / document["doc_id"] if settings.debug_dir else None
+        grid, file_type, warnings = read_grid(path, kind, settings, debug_dir)
+        document.update(file_type=file_type, pages=grid.pages, page_kinds=";".join(grid.page_kinds))
+        if debug_dir and debug_dir.exists():
+            result.page_images = sorted(str(p) for p in debug_dir.glob("*.png"))
+        from normalizers.names import NameMatcher
+        from pipeline.segment import segment
+
+        projects, lines = segment(grid)
+        projects = [p for p in projects if p.indicators]
+        if not projects:
+            raise NotAReport(f"no 绩效自评表 found ({len(grid.tables)} table(s) read on {grid.pages} page(s))")
+        result.projects, result.funds, result.indicators = project_rows(document["doc_id"], projects, matcher())
+        document.update(document_facts(projects, lines, path))
+        document.update(n_projects=len(result.projects), n_indicators=len(result.indicators))
+        low = sum(1 for row in result.indicators if row["confidence"] is not None and row["confidence"] < 0.8)
+        if low:
+            warnings.append(f"{low} indicator row(s) read with low OCR confidence")
+        document["status"] = "partial" if warnings else "ok"
+        document["error"] = "; ".join(warnings)
+    except NotAReport as reason:
+        document.update(status="skipped", error=str(reason))
+    except FileTimeout:
+        document.update(status="failed", error=f"timed out after {settings.timeout:.0f} s")
+    except Exception as error:  # one file's failure is its own row, never the batch's
+        document.update(status="failed", error=describe(error))
+    document["seconds"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+_MATCHER = None
+
+
+def matcher():
+    global _MATCHER
+    if _MATCHER is None:
+        from normalizers.names import NameMatcher
+
+        _MATCHER = NameMatcher()
+    return _MATCHER
+
+
+def document_facts(projects: list[Project], lines: list[TextLine], path: Path) -> dict:
+    """Region, department, year and kind of report, as far as the document tells."""
+    from normalizers.region import find_region
+
+    text = "\n".join(line.text for line in lines)
+    department = ""
+    match = re.search(r"(?:部门|单位|填报单位)\s*[:：]\s*([^\s:：()（）]{4,40})", text)
+    if match:
+        department = match.group(1)
+    for project in projects:
+        department = department or (project.project_name if project.kind == "department" else "")
+        department = department or project.implementing_unit or project.competent_dept
+    if not department:
+        tail = [line.text.strip() for line in lines[-5:]]
+        department = next((t for t in reversed(tail) if re.fullmatch(r"\S{4,40}(局|厅|支队|总队|大队|委员会|中心|办公室)", t)), "")
+    region = find_region([department, *[p.project_name for p in projects], *[line.text for line in lines[:30]], path.name])
+    years = [p.fiscal_year for p in projects if p.fiscal_year]
+    kinds = {p.kind for p in projects}
+    if "转移支付" in text[:2000]:
+        report_kind = "transfer"
+    else:
+        report_kind = kinds.pop() if len(kinds) == 1 else "mixed"
+    return {
+        **region,
+        "department": department,
+        "fiscal_year": max(set(years), key=years.count) if years else None,
+        "report_kind": report_kind,
+    }
+
+
+def _alarm(signum, frame):
+    raise FileTimeout()
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGALRM, _alarm)
+
+
+def _work(path: Path, root: Path, settings: Settings) -> FileResult:
+    signal.setitimer(signal.ITIMER_REAL, settings.timeout)
+    try:
+        return process_file(path, root, settings)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileResult]:
+    """Process every file in worker processes; a worker that dies or hangs fails only its file."""
+    files = input_files(input_dir)
+    results: dict[int, FileResult] = {}
+    context = multiprocessing.get_context("forkserver")
+    todo = list(range(len(files)))
+    while todo:
+        pool = context.Pool(max(1, settings.jobs), initializer=_worker_init, maxtasksperchild=25)
+        pending = {index: pool.apply_async(_work, (files[index], input_dir, settings)) for index in todo}
+        todo = []
+        try:
+            for index, future in pending.items():
+                try:
+                    results[index] = future.get(timeout=settings.timeout + 30)
+                except multiprocessing.TimeoutError:
+                    results[index] = crashed(files[index], input_dir, f"worker hung past {settings.timeout:.0f} s")
+                    todo = [i for i in pending if i not in results]
+                    break
+                except Exception as error:
+                    results[index] = crashed(files[index], input_dir, f"reader crashed: {describe(error)}")
+                if progress:
+                    progress(files[index], results[index])
+        finally:
+            pool.terminate()
+            pool.join()
+    return [results[index] for index in range(len(files))]
+
+
+def crashed(path: Path, root: Path, error: str) -> FileResult:
+    document = {"source_path": path.relative_to(root).as_posix(), "status": "failed", "error": error}
+    try:
+        document["doc_id"] = doc_id_of(path)
+    except OSError:
+        document["doc_id"] = ""
+    return FileResult(document=document)
+
+
+def merge(results: list[FileResult]) -> dict[str, list[dict]]:
+    return {
+        "documents": [r.document for r in results],
+        "projects": [row for r in results for row in r.projects],
+        "funds": [row for r in results for row in r.funds],
+        "indicators": [row for r in results for row in r.indicators],
+    }

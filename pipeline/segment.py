@@ -1,0 +1,727 @@
+"""Find the blocks of 自评表 in a Grid: project header, funds, goals, indicator tables, totals.
+
+The Grid's tables are read as one stream of rows in reading order. Tables that continue on the
+next page are joined first (a merged label split by the page break is made whole again, and a
+row split by the page break is merged back). Column roles come from header text through
+synonyms, never from positions: a data cell takes the role of the narrowest header cell it sits
+under, so two-row headers (年度指标值 over 指标性质/指标值/度量单位) resolve naturally.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from normalizers.numbers import parse_amount, parse_number, parse_rate
+from normalizers.text import clean_cell, fold, is_placeholder
+from pipeline.model import Cell, Fund, Grid, Indicator, Project, Table, TextLine
+
+INDICATOR_ROLES = {
+    "level1": ["一级指标"],
+    "level2": ["二级指标", "绩效指标(二级)"],
+    "name": ["三级指标", "绩效指标(三级)", "目标指标", "指标名称", "三级指标名称"],
+    "nature": ["指标性质"],
+    "target": ["年度指标值", "指标值", "目标值", "预期指标值", "年度目标值", "预期值", "计划值"],
+    "actual": ["实际完成值", "业绩值", "完成值", "实际完成指标值", "实际值", "全年实际值", "实际完成情况值"],
+    "unit": ["度量单位", "单位", "计量单位"],
+    "weight": ["分值", "权重", "指标分值", "权重(分)", "分值(分)"],
+    "score": ["得分", "评价得分", "指标得分", "自评得分"],
+    "deviation": ["偏差原因分析及改进措施", "偏差原因", "原因分析", "未完成原因", "偏差原因分析"],
+    "progress": ["完成进度", "完成率", "完成比例"],
+}
+FUNDS_ROLES = {
+    "budget_initial": ["年初预算数", "年初预算"],
+    "budget_full_year": ["全年预算数", "全年预算", "调整后预算数"],
+    "executed": ["全年执行数", "执行数", "实际支出数"],
+    "weight": ["分值"],
+    "execution_rate": ["执行率", "预算执行率"],
+    "score": ["得分"],
+}
+LEVEL_FUNDS_COLUMNS = {
+    "total": ["年度总金额", "合计", "总金额"],
+    "current_fiscal": ["小计", "财政资金"],
+    "central": ["中央级", "中央"],
+    "provincial": ["省级"],
+    "municipal": ["市级"],
+    "county": ["县区级", "县级", "区县级"],
+    "carryover": ["上年结转资金", "上年结转"],
+    "other": ["其他资金"],
+}
+LEVEL_FUNDS_ROWS = {
+    "budget_initial": ["年初预算资金", "年初预算数"],
+    "budget_full_year": ["全年预算资金", "全年预算数"],
+    "received": ["实际到位资金", "到位资金"],
+    "executed": ["全年执行资金", "全年执行数", "实际支出资金"],
+    "execution_rate": ["预算执行率", "预算执行率(%)", "执行率"],
+}
+TASK_ROLES = {
+    "label": ["任务名称"],
+    "budget_full_year": ["总额"],
+    "current_fiscal": ["财政拨款"],
+    "other": ["其他资金"],
+    "executed": ["实际支出金额", "实际支出金额(万元)"],
+    "execution_rate": ["预算执行率"],
+}
+FUND_SOURCES = [
+    ("total", ["年度资金总额", "资金总额", "合计", "总计", "预算下达资金"]),
+    ("current_fiscal", ["当年财政拨款", "财政拨款", "本级财政资金"]),
+    ("carryover", ["上年结转资金", "上年结转"]),
+    ("superior", ["上级财政资金", "上级资金"]),
+    ("central", ["中央级", "中央资金"]),
+    ("provincial", ["省级", "省级预算资金"]),
+    ("municipal", ["市级预算资金", "市级"]),
+    ("county", ["县区级", "县级预算资金"]),
+    ("other", ["其他资金", "其他"]),
+]
+FUNDS_ORDER = ["total", "current_fiscal", "carryover", "other"]
+HEADER_FIELDS = {
+    "project_name": ["项目名称"],
+    "department_name": ["部门名称", "单位名称"],
+    "competent_dept": ["主管部门", "主管部门(单位)", "主管单位"],
+    "implementing_unit": ["实施单位", "预算单位", "项目实施单位"],
+    "project_attribute": ["项目属性"],
+    "project_period": ["项目期", "项目实施期"],
+}
+TOTAL_LABELS = {"总分", "合计", "总计", "综合得分", "总得分", "自评总分"}
+GRADE_LABELS = {"评价结果等次", "评价等次", "自评等级", "等次", "等级", "评价结果"}
+GRADES = {"优": "优", "良": "良", "中": "中", "差": "差", "优秀": "优", "良好": "良", "合格": "中", "不合格": "差"}
+END_LABELS = {
+    "其他需要说明事项", "其他需说明的问题", "其他需说明事项", "项目绩效情况", "评价人员",
+    "项目概况", "项目资金使用情况", "项目组织实施情况", "备注",
+}
+SCORING_LEVEL1 = re.compile(r"^(投入|决策|过程|产出|效果|效益)[:：]?$")
+TITLE = re.compile(r"自评表")
+TABLE_LABEL = re.compile(r"(公开\s*\d+(?:\s*-\s*\d+)?\s*表|附件\s*\d+)")
+YEAR = re.compile(r"(20\d{2})\s*年度")
+ANY_YEAR = re.compile(r"(20\d{2})\s*年")
+NARRATIVE_TOTAL = re.compile(r"总得分\s*(?:为|:|：)?\s*(\d+(?:\.\d+)?)\s*分")
+NARRATIVE_GRADE = re.compile(r"属于\s*[\"“”]?(优秀|良好|合格|不合格|优|良|中|差)")
+BOILERPLATE = re.compile(r"^(第?\s*[-—]?\s*\d+\s*[-—]?\s*页?(\s*/\s*共?\s*\d+\s*页?)?|[-—]\s*\d+\s*[-—])$")
+FUZZY_MIN = 88
+
+
+def role_of(text: str, synonyms: dict[str, list[str]]) -> str | None:
+    """The role whose synonym this header text is (exact on folded text, else fuzzy for OCR slips)."""
+    key = re.sub(r"[:：]$|\((万元|元|%|分)\)$", "", fold(text))
+    if not key or len(key) > 16:
+        return None
+    for role, names in synonyms.items():
+        if key in (fold(name) for name in names):
+            return role
+    choices = {fold(name): role for role, names in synonyms.items() for name in names}
+    best = process.extractOne(key, list(choices), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+    return choices[best[0]] if best else None
+
+
+@dataclass
+class Row:
+    """One table row in the stream: its distinct cells left to right."""
+
+    cells: list[Cell]
+    page: int
+    table: int
+
+
+@dataclass(frozen=True)
+class Column:
+    role: str
+    x0: float
+    x1: float
+    text: str = ""
+
+
+def extent(cell: Cell) -> tuple[float, float]:
+    """Horizontal extent of a cell: its bbox, or its grid columns for formats without geometry."""
+    if cell.bbox is not None:
+        return cell.bbox.x0, cell.bbox.x1
+    return float(cell.col), float(cell.col + cell.colspan)
+
+
+def assign(cells: list[Cell], columns: list[Column]) -> dict[str, list[Cell]]:
+    """Give each cell the role of the narrowest header column it sits under."""
+    by_role: dict[str, list[Cell]] = {}
+    for cell in cells:
+        x0, x1 = extent(cell)
+        best: Column | None = None
+        for column in columns:
+            overlap = min(x1, column.x1) - max(x0, column.x0)
+            if overlap <= 0 or overlap < 0.6 * min(x1 - x0, column.x1 - column.x0):
+                continue
+            if best is None or column.x1 - column.x0 < best.x1 - best.x0:
+                best = column
+        if best is not None:
+            by_role.setdefault(best.role, []).append(cell)
+    return by_role
+
+
+def header_columns(rows: list[Row], synonyms: dict[str, list[str]]) -> list[Column]:
+    """Columns named by the header cells of one or two rows."""
+    columns = []
+    for row in rows:
+        for cell in row.cells:
+            role = role_of(cell.text, synonyms)
+            if role:
+                x0, x1 = extent(cell)
+                columns.append(Column(role, x0, x1, clean_cell(cell.text)))
+    return columns
+
+
+@dataclass
+class Stream:
+    """Rows and text lines in reading order, tables joined over page breaks."""
+
+    items: list[Row | TextLine] = field(default_factory=list)
+    text: dict[int, str] = field(default_factory=dict)  # id(cell) → effective text
+
+    def cell_text(self, cell: Cell) -> str:
+        return self.text.get(id(cell), cell.text)
+
+
+def dense_rows(table: Table, index: int) -> list[Row]:
+    """A table's rows, each with its distinct cells (a merged cell appears in every row it spans)."""
+    rows = []
+    for slots in table.rows():
+        seen: list[Cell] = []
+        for cell in slots:
+            if cell is not None and all(cell is not other for other in seen):
+                seen.append(cell)
+        if seen:
+            rows.append(Row(cells=sorted(seen, key=lambda c: extent(c)[0]), page=min(c.page for c in seen), table=index))
+    return rows
+
+
+def continues(previous: Table, table: Table, between: list[TextLine]) -> bool:
+    """Does table (first on its page) continue previous (last on the page before)?"""
+    if table.page != previous.page + 1 or any(not BOILERPLATE.match(line.text.strip()) for line in between):
+        return False
+    if previous.bbox is None or table.bbox is None:
+        return False
+    return abs(previous.bbox.x0 - table.bbox.x0) < 6 and abs(previous.bbox.x1 - table.bbox.x1) < 6
+
+
+def build_stream(grid: Grid) -> Stream:
+    """Flatten the Grid into rows and lines; mend labels and rows split by page breaks."""
+    stream = Stream()
+    blocks = grid.blocks()
+    table_index = -1
+    last_table: Table | None = None
+    pending_lines: list[TextLine] = []
+    for block in blocks:
+        if isinstance(block, TextLine):
+            pending_lines.append(block)
+            continue
+        table_index += 1
+        rows = dense_rows(block, table_index)
+        joined = last_table is not None and continues(last_table, block, pending_lines)
+        stream.items.extend(line for line in pending_lines if not (joined and BOILERPLATE.match(line.text.strip())))
+        pending_lines = []
+        if joined and rows:
+            previous_rows = [item for item in stream.items if isinstance(item, Row)]
+            if previous_rows:
+                rows = mend_page_break(stream, previous_rows[-1], rows)
+            for row in rows:
+                row.table = previous_rows[-1].table if previous_rows else table_index
+        stream.items.extend(rows)
+        last_table = block
+    stream.items.extend(pending_lines)
+    return stream
+
+
+def mend_page_break(stream: Stream, last: Row, rows: list[Row]) -> list[Row]:
+    """Join the halves of a label or a row that a page break split; return the rows left to add."""
+    first = rows[0]
+    by_x = lambda row: {round(extent(c)[0]): c for c in row.cells}  # noqa: E731
+    above, below = by_x(last), by_x(first)
+    shared = [x for x in above if x in below]
+    # A merged label (一级/二级) split by the break: the empty half takes the printed text.
+    for x in shared:
+        top, bottom = above[x], below[x]
+        top_text, bottom_text = stream.cell_text(top).strip(), stream.cell_text(bottom).strip()
+        tall = top.rowspan > 1 or bottom.rowspan > 1
+        if tall and bool(top_text) != bool(bottom_text):
+            text = top_text or bottom_text
+            stream.text[id(top)] = stream.text[id(bottom)] = text
+    # A row split by the break: the lower half fills only cells the upper half has too, and fewer.
+    filled_above = {x for x in above if stream.cell_text(above[x]).strip()}
+    filled_below = {x for x in below if stream.cell_text(below[x]).strip() and below[x].rowspan == 1}
+    spanning_below = {x for x in below if below[x].rowspan > 1}
+    if (
+        filled_below
+        and filled_below < filled_above
+        and not spanning_below & filled_below
+        and not any(is_placeholder(stream.cell_text(below[x])) for x in filled_below)
+        and not any(role_of(stream.cell_text(below[x]), INDICATOR_ROLES) for x in filled_below)
+        and all(above[x].rowspan == 1 for x in filled_below)
+    ):
+        for x in filled_below:
+            top = above[x]
+            stream.text[id(top)] = stream.cell_text(top) + "\n" + stream.cell_text(below[x])
+        return rows[1:]
+    return rows
+
+
+class Segmenter:
+    """A state machine over the stream: each row either opens a block or belongs to the open one."""
+
+    def __init__(self, grid: Grid):
+        self.stream = build_stream(grid)
+        self.projects: list[Project] = []
+        self.current: Project | None = None
+        self.pending_label = ""
+        self.state = ""
+        self.columns: list[Column] = []
+        self.indicator_columns: list[Column] = []
+        self.table_role = "performance"
+        self.memory: dict[str, str] = {}
+        self.doc_year: int | None = None
+        self.lines: list[TextLine] = []
+
+    # -- helpers -------------------------------------------------------------------------------
+    def text(self, cell: Cell) -> str:
+        return clean_cell(self.stream.cell_text(cell))
+
+    def texts(self, cells: list[Cell]) -> str:
+        return clean_cell("\n".join(self.stream.cell_text(c) for c in cells if self.stream.cell_text(c).strip()))
+
+    def project(self) -> Project:
+        if self.current is None:
+            self.new_project()
+        return self.current
+
+    def new_project(self, kind: str = "project") -> Project:
+        self.current = Project(seq=len(self.projects) + 1, kind=kind, fiscal_year=self.doc_year)
+        if self.pending_label:
+            self.current.table_label, self.pending_label = self.pending_label, ""
+        self.projects.append(self.current)
+        self.state, self.memory = "", {}
+        return self.current
+
+    def has_identity(self) -> bool:
+        project = self.current
+        return project is not None and bool(
+            project.project_name or project.funds
+            or any(ind.table_role == "performance" and ind.level1_raw for ind in project.indicators)
+        )
+
+    def touch(self, page: int) -> None:
+        project = self.project()
+        project.page_start = project.page_start or page
+        project.page_end = max(project.page_end, page)
+
+    # -- text lines ----------------------------------------------------------------------------
+    def on_line(self, line: TextLine) -> None:
+        text = clean_cell(line.text)
+        self.lines.append(line)
+        year = YEAR.search(text)
+        if year and self.doc_year is None:
+            self.doc_year = int(year.group(1))
+        if year and self.current is not None and self.current.fiscal_year is None:
+            self.current.fiscal_year = int(year.group(1))
+        label = TABLE_LABEL.search(text)
+        if TITLE.search(text) and len(text) <= 40:
+            if self.current is None or self.has_identity():
+                self.new_project("department" if "部门整体" in text else "project")
+            elif "部门整体" in text:
+                self.current.kind = "department"
+            if year:
+                self.current.fiscal_year = int(year.group(1))
+        if label:
+            value = re.sub(r"\s+", "", label.group(1))
+            if self.current is not None and not self.current.table_label:
+                self.current.table_label = value
+            else:
+                self.pending_label = value
+        total = NARRATIVE_TOTAL.search(text)
+        if total and self.current is not None and self.current.total_score is None:
+            self.current.total_score = float(total.group(1))
+        grade = NARRATIVE_GRADE.search(text)
+        if grade and self.current is not None and not self.current.grade:
+            self.current.grade = GRADES[grade.group(1)]
+
+    # -- rows ----------------------------------------------------------------------------------
+    def on_row(self, row: Row) -> None:
+        self.pending_label = ""  # a label still pending at a table row belonged to no 自评表
+        labels = [fold(self.text(cell)).rstrip(":：") for cell in row.cells]
+        if self.header_field(row, labels):
+            return
+        if self.total_row(row, labels):
+            return
+        if any(label in END_LABELS for label in labels):
+            self.state = ""
+            return
+        for opener in (self.funds_header, self.level_funds_header, self.task_header, self.goals_header, self.indicator_header):
+            if opener(row, labels):
+                return
+        handler = {
+            "funds": self.funds_row, "level_funds": self.level_funds_row, "tasks": self.task_row,
+            "goals": self.goals_row, "group_funds": self.group_funds_row, "indicators": self.indicator_row,
+        }.get(self.state)
+        if handler:
+            handler(row)
+
+    def header_field(self, row: Row, labels: list[str]) -> bool:
+        """项目名称 / 主管部门 / 实施单位 … rows: the value is the next cell to the right."""
+        found = False
+        for index, cell in enumerate(row.cells):
+            text = self.text(cell)
+            key = labels[index]
+            field_name = next((name for name, keys in HEADER_FIELDS.items() if key in map(fold, keys)), None)
+            value = ""
+            if field_name is None:
+                prefix = next(
+                    ((name, k) for name, keys in HEADER_FIELDS.items() for k in keys if key.startswith(fold(k)) and len(key) > len(fold(k)) + 1),
+                    None,
+                )
+                if prefix is None or self.state == "indicators":
+                    continue
+                field_name = prefix[0]
+                value = clean_cell(re.sub(rf"^\s*{re.escape(prefix[1])}\s*[:：]?\s*", "", text))
+            else:
+                for neighbour in row.cells[index + 1:]:
+                    neighbour_key = fold(self.text(neighbour))
+                    if any(neighbour_key in map(fold, keys) for keys in HEADER_FIELDS.values()):
+                        break
+                    if neighbour_key:
+                        value = self.text(neighbour)
+                        break
+            if field_name in ("project_name", "department_name"):
+                if self.current is None or self.current.project_name or (self.has_identity() and self.current.indicators):
+                    self.new_project()
+                if field_name == "department_name":
+                    self.current.kind = "department"
+                self.current.project_name = value
+            else:
+                project = self.project()
+                if not getattr(project, field_name):
+                    setattr(project, field_name, value)
+            found = True
+        if found:
+            self.touch(row.page)
+            self.state = ""
+        return found
+
+    def total_row(self, row: Row, labels: list[str]) -> bool:
+        if self.current is None:
+            return False
+        project = self.current
+        if any(label in GRADE_LABELS for label in labels):
+            for index, label in enumerate(labels):
+                if label in GRADES:
+                    project.grade = GRADES[label]
+            return True
+        if not any(label in TOTAL_LABELS for label in labels) or not self.indicator_columns:
+            return False
+        by_role = assign(row.cells, self.indicator_columns)
+        weight = parse_number(self.texts(by_role.get("weight", [])))
+        score = parse_number(self.texts(by_role.get("score", [])))
+        if weight is None and score is None:
+            numbers = [parse_number(self.text(c)) for c in row.cells if parse_number(self.text(c)) is not None]
+            if len(numbers) >= 2:
+                weight, score = numbers[-2], numbers[-1]
+        project.total_weight, project.total_score = weight, score
+        for label in labels:
+            if label in GRADES:
+                project.grade = GRADES[label]
+        self.touch(row.page)
+        self.state = ""
+        return True
+
+    # -- funds ---------------------------------------------------------------------------------
+    def funds_header(self, row: Row, labels: list[str]) -> bool:
+        columns = header_columns([row], FUNDS_ROLES)
+        if len({c.role for c in columns} & {"budget_initial", "budget_full_year", "executed"}) < 2:
+            if any(label in ("项目资金情况(万元)", "项目资金情况") for label in labels) or (
+                self.state != "indicators" and any(label in ("预算资金", "实际支出资金") for label in labels)
+            ):
+                self.state = "group_funds"
+                self.group_funds_row(row)
+                return True
+            return False
+        self.columns, self.state = columns, "funds"
+        self.touch(row.page)
+        return True
+
+    def funds_row(self, row: Row) -> None:
+        by_role = assign(row.cells, self.columns)
+        values = {role: self.texts(cells) for role, cells in by_role.items()}
+        if not any(values.values()):
+            return
+        assigned = {id(c) for cells in by_role.values() for c in cells}
+        label_cells = [c for c in row.cells if id(c) not in assigned and "项目资金" not in fold(self.text(c))]
+        label = self.text(label_cells[-1]) if label_cells else ""
+        project = self.project()
+        source = fund_source(label) or FUNDS_ORDER[min(len(project.funds), len(FUNDS_ORDER) - 1)]
+        fund = Fund(
+            source=source,
+            label_raw=label,
+            budget_initial=parse_amount(values.get("budget_initial", "")),
+            budget_full_year=parse_amount(values.get("budget_full_year", "")),
+            executed=parse_amount(values.get("executed", "")),
+            execution_rate=parse_rate(values.get("execution_rate", "")),
+            weight=parse_amount(values.get("weight", "")),
+            score=parse_amount(values.get("score", "")),
+        )
+        project.funds.append(fund)
+        if source == "total" and project.budget_weight is None:
+            project.budget_initial, project.budget_full_year = fund.budget_initial, fund.budget_full_year
+            project.executed, project.execution_rate = fund.executed, fund.execution_rate
+            project.budget_weight, project.budget_score = fund.weight, fund.score
+        self.touch(row.page)
+
+    def group_funds_row(self, row: Row) -> None:
+        """晋中's layout: 预算资金 / 实际支出资金 groups, one label and one amount per row."""
+        texts = [self.text(c) for c in row.cells]
+        keys = [fold(t) for t in texts]
+        group = next((k for k in keys if k in ("预算资金", "实际支出资金")), None)
+        if group:
+            self.memory["funds_group"] = group
+        amount_index = max((i for i, t in enumerate(texts) if parse_amount(t) is not None and re.search(r"\d", t)), default=None)
+        if amount_index is None:
+            return
+        label_candidates = [t for i, t in enumerate(texts[:amount_index]) if keys[i] and keys[i] not in ("预算资金", "实际支出资金") and "项目资金" not in keys[i]]
+        label = label_candidates[-1] if label_candidates else ""
+        amount = parse_amount(texts[amount_index])
+        project = self.project()
+        fund = Fund(source=fund_source(label) or "other", label_raw=label)
+        if self.memory.get("funds_group") == "实际支出资金":
+            fund.executed = amount
+        else:
+            fund.budget_full_year = amount
+        project.funds.append(fund)
+        if fund.source == "total":
+            project.budget_full_year = project.budget_full_year if project.budget_full_year is not None else fund.budget_full_year
+            project.executed = project.executed if project.executed is not None else fund.executed
+        self.touch(row.page)
+
+    def level_funds_header(self, row: Row, labels: list[str]) -> bool:
+        columns = header_columns([row], LEVEL_FUNDS_COLUMNS)
+        if len({c.role for c in columns} & {"central", "provincial", "municipal", "county"}) < 2:
+            return False
+        above = self.previous_row(row)
+        if above is not None:
+            columns += [c for c in header_columns([above], LEVEL_FUNDS_COLUMNS) if c.role not in {k.role for k in columns}]
+        self.columns = columns
+        self.state = "level_funds"
+        self.touch(row.page)
+        return True
+
+    def level_funds_row(self, row: Row) -> None:
+        """曲沃's transposed funds table: one column per source, one row per measure."""
+        label = fold(self.text(row.cells[0])) if row.cells else ""
+        measure = next((m for m, keys in LEVEL_FUNDS_ROWS.items() if any(label.startswith(fold(k)) for k in keys)), None)
+        if measure is None:
+            return
+        by_role = assign(row.cells[1:], self.columns)
+        project = self.project()
+        funds = {fund.source: fund for fund in project.funds}
+        headers = {c.role: c.text for c in self.columns}
+        for source in LEVEL_FUNDS_COLUMNS:
+            if source not in by_role:
+                continue
+            text = self.texts(by_role[source])
+            fund = funds.get(source)
+            if fund is None:
+                fund = funds[source] = Fund(source=source, label_raw=headers.get(source, ""))
+                project.funds.append(fund)
+            value = parse_rate(text) if measure == "execution_rate" else parse_amount(text)
+            setattr(fund, measure, value)
+        total = funds.get("total")
+        if total is not None:
+            project.budget_initial, project.budget_full_year = total.budget_initial, total.budget_full_year
+            project.executed, project.execution_rate = total.executed, total.execution_rate
+        self.touch(row.page)
+
+    def task_header(self, row: Row, labels: list[str]) -> bool:
+        if "任务名称" not in labels:
+            return False
+        self.columns, self.state = header_columns([row], TASK_ROLES), "tasks"
+        return True
+
+    def task_row(self, row: Row) -> None:
+        """部门整体 重点工作任务: an unnamed totals row, then one row per task."""
+        by_role = assign(row.cells, self.columns)
+        values = {role: self.texts(cells) for role, cells in by_role.items()}
+        sub = header_columns([row], TASK_ROLES)
+        if sub:
+            self.columns = [c for c in self.columns if c.role not in {s.role for s in sub}] + sub
+            return
+        if not any(parse_amount(v) is not None for k, v in values.items() if k != "label"):
+            return
+        project = self.project()
+        label = values.get("label", "")
+        if not label:
+            rows = [("total", values.get("budget_full_year"), values.get("executed")),
+                    ("current_fiscal", values.get("current_fiscal"), None), ("other", values.get("other"), None)]
+            for source, budget, executed in rows:
+                project.funds.append(Fund(source=source, budget_full_year=parse_amount(budget or ""), executed=parse_amount(executed or "")))
+            project.budget_full_year, project.executed = parse_amount(values.get("budget_full_year", "")), parse_amount(values.get("executed", ""))
+        else:
+            project.funds.append(Fund(
+                source="task", label_raw=label,
+                budget_full_year=parse_amount(values.get("budget_full_year", "")),
+                executed=parse_amount(values.get("executed", "")),
+                execution_rate=parse_rate(values.get("execution_rate", "")),
+            ))
+        self.touch(row.page)
+
+    # -- goals ---------------------------------------------------------------------------------
+    def goals_header(self, row: Row, labels: list[str]) -> bool:
+        expected = [c for c, l in zip(row.cells, labels) if l in ("预期目标", "目标", "年度目标")]
+        actual = [c for c, l in zip(row.cells, labels) if l in ("实际完成情况", "实际完成")]
+        if not expected or not actual or any(l == "三级指标" for l in labels):
+            return False
+        self.columns = [Column("goal_expected", *extent(expected[0])), Column("goal_actual", *extent(actual[0]))]
+        self.columns += [Column("year", *extent(c)) for c, l in zip(row.cells, labels) if l in ("财年", "年度")]
+        self.state = "goals"
+        return True
+
+    def goals_row(self, row: Row) -> None:
+        by_role = assign(row.cells, self.columns)
+        project = self.project()
+        year = parse_number(self.texts(by_role.get("year", [])))
+        if year and project.fiscal_year and int(year) != project.fiscal_year:
+            return
+        for role in ("goal_expected", "goal_actual"):
+            text = self.texts(by_role.get(role, []))
+            if text and not getattr(project, role):
+                setattr(project, role, text)
+        self.touch(row.page)
+
+    # -- indicators ----------------------------------------------------------------------------
+    def indicator_header(self, row: Row, labels: list[str]) -> bool:
+        columns = header_columns([row], INDICATOR_ROLES)
+        roles = {c.role for c in columns}
+        following = self.next_row(row) if columns else None
+        if following is not None:
+            more = header_columns([following], INDICATOR_ROLES)
+            if len(more) >= 2 and ("name" in roles or any(c.role == "name" for c in more)):
+                columns += more
+                roles |= {c.role for c in more}
+                self.skip.add(id(following))
+        if "name" not in roles or len(roles) < 3:
+            return False
+        if "level1" not in roles:
+            name_x0 = min(c.x0 for c in columns if c.role in ("level2", "name"))
+            left = [c for c in row.cells if extent(c)[1] <= name_x0 + 1 and fold(self.text(c)) and not role_of(self.text(c), INDICATOR_ROLES)]
+            if left and "level2" in roles:
+                columns.append(Column("level1", *extent(left[-1])))
+        self.indicator_columns = self.columns = columns
+        self.table_role = "performance" if roles & {"target", "actual"} else "scoring"
+        if self.state != "indicators" or self.current is None or self.current_table != row.table:
+            self.memory = {}
+        self.current_table = row.table
+        self.state = "indicators"
+        self.touch(row.page)
+        return True
+
+    def indicator_row(self, row: Row) -> None:
+        by_role = assign(row.cells, self.columns)
+        values = {role: self.texts(cells) for role, cells in by_role.items()}
+        if not any(values.values()):
+            return
+        project = self.project()
+        name = values.get("name", "")
+        level_text = {level: values.get(level, "") for level in ("level1", "level2")}
+        data = [values.get(k, "") for k in ("target", "actual", "weight", "score", "nature", "unit", "progress")]
+        if self.table_role == "scoring":
+            label = next((t for t in (name, level_text["level2"], level_text["level1"]) if SCORING_LEVEL1.match(fold(t))), None)
+            if label:
+                self.memory["level1"] = re.sub(r"[:：]$", "", label)
+                return
+        if not name and not any(data):
+            for level, text in level_text.items():
+                if text:
+                    self.memory[level] = text
+            return
+        levels = {}
+        for level, text in level_text.items():
+            if text:
+                self.memory.pop(level, None)
+                levels[level] = text
+            else:
+                levels[level] = self.memory.get(level, "")
+        name_cells = by_role.get("name") or row.cells
+        indicator = Indicator(
+            seq=len(project.indicators) + 1,
+            page=min(c.page for c in name_cells),
+            name_raw=name,
+            level1_raw=levels["level1"],
+            level2_raw=levels["level2"],
+            nature_raw=values.get("nature", ""),
+            target_raw=values.get("target", ""),
+            actual_raw=values.get("actual", ""),
+            unit_raw=values.get("unit", ""),
+            weight=parse_number(values.get("weight", "")),
+            score=parse_number(values.get("score", "")),
+            progress_raw=values.get("progress", ""),
+            deviation_note=values.get("deviation", ""),
+            table_role=self.table_role,
+            confidence=min((c.confidence for c in row.cells), default=1.0),
+        )
+        if is_placeholder(name):
+            indicator.flags.append("placeholder_row")
+        project.indicators.append(indicator)
+        self.touch(row.page)
+
+    def next_row(self, row: Row) -> Row | None:
+        return self.neighbour(row, +1)
+
+    def previous_row(self, row: Row) -> Row | None:
+        return self.neighbour(row, -1)
+
+    def neighbour(self, row: Row, step: int) -> Row | None:
+        """The adjacent row of the same table, if the stream has one there."""
+        index = self.positions.get(id(row), -1) + step
+        if 0 <= index < len(self.stream.items):
+            item = self.stream.items[index]
+            if isinstance(item, Row) and item.table == row.table:
+                return item
+        return None
+
+    # -- run -----------------------------------------------------------------------------------
+    def run(self) -> list[Project]:
+        self.skip: set[int] = set()
+        self.current_table = -1
+        self.positions = {id(item): index for index, item in enumerate(self.stream.items)}
+        for item in self.stream.items:
+            if isinstance(item, TextLine):
+                self.on_line(item)
+            elif id(item) not in self.skip:
+                self.on_row(item)
+        projects = [p for p in self.projects if p.indicators or p.funds or p.project_name]
+        years = [int(y) for line in self.lines for y in ANY_YEAR.findall(line.text)]
+        fallback_year = max(set(years), key=years.count) if years else None
+        for seq, project in enumerate(projects, start=1):
+            project.seq = seq
+            project.fiscal_year = project.fiscal_year or self.doc_year or fallback_year
+            mark_section_tables(project)
+        return projects
+
+
+def fund_source(label: str) -> str | None:
+    key = fold(label)
+    if not key:
+        return None
+    for source, names in FUND_SOURCES:
+        if any(fold(name) in key for name in names):
+            return source
+    return None
+
+
+def mark_section_tables(project: Project) -> None:
+    """Tables without a 一级 column whose rows a later full table repeats are `section` tables (曲沃)."""
+    full = {fold(i.name_raw) for i in project.indicators if i.table_role == "performance" and i.level1_raw}
+    partial = [i for i in project.indicators if i.table_role == "performance" and not i.level1_raw]
+    if full and partial and all(fold(i.name_raw) in full for i in partial):
+        first_full = min(i.seq for i in project.indicators if i.level1_raw)
+        for indicator in partial:
+            if indicator.seq < first_full:
+                indicator.table_role = "section"
+
+
+def segment(grid: Grid) -> tuple[list[Project], list[TextLine]]:
+    """The projects of a document, and its free text lines (for document-level facts)."""
+    segmenter = Segmenter(grid)
+    projects = segmenter.run()
+    return projects, segmenter.lines
