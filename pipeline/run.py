@@ -114,6 +114,8 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None)
 
 def describe(error: BaseException) -> str:
     """One line a person can act on."""
+    while error.args and isinstance(error.args[0], BaseException):  # pdfplumber wraps pdfminer's errors
+        error = error.args[0]
     name = type(error).__name__
     text = " ".join(str(error).split())
     if "password" in text.lower() or "encrypt" in text.lower() or name in ("PDFPasswordIncorrect", "PasswordError"):
@@ -148,7 +150,10 @@ def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
         projects, lines = segment(grid)
         projects = [p for p in projects if p.indicators]
         if not projects:
-            raise NotAReport(f"no 绩效自评表 found ({len(grid.tables)} table(s) read on {grid.pages} page(s))")
+            found = f"no 绩效自评表 found ({len(grid.tables)} table(s) read on {grid.pages} page(s))"
+            if kind == detect.HTML and path.suffix.lower() != ".html":
+                found = f"an HTML page named {path.suffix or 'without suffix'} (often a saved error page): {found}"
+            raise NotAReport(found)
         result.projects, result.funds, result.indicators = project_rows(document["doc_id"], projects, matcher())
         document.update(document_facts(projects, lines, path))
         document.update(n_projects=len(result.projects), n_indicators=len(result.indicators))
