@@ -18,13 +18,16 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
+	bash scripts/ensure_apt.sh chromium chromium
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 corpus: $(STAMP)
-	bash tests/corpus/render/ensure_tools.sh
+	bash scripts/ensure_apt.sh soffice libreoffice-writer-nogui libreoffice-calc-nogui
+	bash scripts/ensure_apt.sh pdftoppm poppler-utils
+	test -n "$$(fc-list :lang=zh 2>/dev/null)" || bash scripts/ensure_apt.sh fc-list-zh fonts-noto-cjk
 	$(BIN)/python -m tests.corpus.render
 
 clean:

@@ -105,6 +105,10 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None)
         from extractors.xlsx import extract_xlsx
 
         return extract_xlsx(path), "xlsx", warnings
+    if kind == detect.XLS:
+        from extractors.xlsx import extract_xls
+
+        return extract_xls(path), "xls", warnings
     if kind == detect.HTML:
         from extractors.html import extract_html
 
