@@ -43,6 +43,14 @@ def sniff(path: Path) -> str:
     return UNKNOWN
 
 
+def claimed_kind(path: Path) -> str:
+    """The kind the file's name claims (to tell a download that is not what it says)."""
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return IMAGE
+    return {".pdf": PDF, ".docx": DOCX, ".xlsx": XLSX, ".xls": XLS, ".html": HTML, ".htm": HTML}.get(suffix, UNKNOWN)
+
+
 def page_kind(page) -> str:
     """`text`, `cid` (text layer without a ToUnicode map: read it by OCR) or `scanned`, for a pdfplumber page."""
     chars = page.chars

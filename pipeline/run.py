@@ -142,6 +142,10 @@ def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
         kind = detect.sniff(path)
         if kind == detect.EMPTY:
             raise ValueError("empty file (0 bytes)")
+        claimed = detect.claimed_kind(path)
+        if claimed != kind and claimed in (detect.PDF, detect.DOCX, detect.XLSX):
+            what = {detect.HTML: "an HTML page (often a scraper's saved error page)", detect.UNKNOWN: "unrecognised bytes"}
+            raise ValueError(f"not a {claimed.upper()} despite its name: {what.get(kind, kind)}")
         document["file_type"] = {detect.PDF: "pdf_text"}.get(kind, kind)
         debug_dir = settings.debug_dir / document["doc_id"] if settings.debug_dir else None
         grid, file_type, warnings = read_grid(path, kind, settings, debug_dir)
@@ -154,10 +158,7 @@ def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
         projects, lines = segment(grid)
         projects = [p for p in projects if p.indicators]
         if not projects:
-            found = f"no 绩效自评表 found ({len(grid.tables)} table(s) read on {grid.pages} page(s))"
-            if kind == detect.HTML and path.suffix.lower() != ".html":
-                found = f"an HTML page named {path.suffix or 'without suffix'} (often a saved error page): {found}"
-            raise NotAReport(found)
+            raise NotAReport(f"no 绩效自评表 found ({len(grid.tables)} table(s) read on {grid.pages} page(s))")
         result.projects, result.funds, result.indicators = project_rows(document["doc_id"], projects, matcher())
         document.update(document_facts(projects, lines, path))
         document.update(n_projects=len(result.projects), n_indicators=len(result.indicators))
@@ -203,7 +204,7 @@ def document_facts(projects: list[Project], lines: list[TextLine], path: Path) -
     if not department:
         tail = [line.text.strip() for line in lines[-5:]]
         department = next((t for t in reversed(tail) if re.fullmatch(r"\S{4,40}(局|厅|支队|总队|大队|委员会|中心|办公室)", t)), "")
-    region = find_region([department, *[p.project_name for p in projects], *[line.text for line in lines[:30]], path.name])
+    region = find_region([department, *[line.text for line in lines[:30]], path.name])
     years = [p.fiscal_year for p in projects if p.fiscal_year]
     kinds = {p.kind for p in projects}
     if "转移支付" in text[:2000]:

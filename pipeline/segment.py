@@ -294,13 +294,13 @@ class Segmenter:
         if self.pending_label:
             self.current.table_label, self.pending_label = self.pending_label, ""
         self.projects.append(self.current)
-        self.state, self.memory = "", {}
+        self.memory = {}
         return self.current
 
     def has_identity(self) -> bool:
         project = self.current
         return project is not None and bool(
-            project.project_name or project.funds
+            project.project_name
             or any(ind.table_role == "performance" and ind.level1_raw for ind in project.indicators)
         )
 
@@ -322,6 +322,7 @@ class Segmenter:
         if TITLE.search(text) and len(text) <= 40:
             if self.current is None or self.has_identity():
                 self.new_project("department" if "部门整体" in text else "project")
+                self.state = ""
             elif "部门整体" in text:
                 self.current.kind = "department"
             if year:

@@ -27,8 +27,8 @@ def write_bad_files(folder: Path) -> dict[str, str]:
     pdf.save(folder / "encrypted.pdf", encryption=pikepdf.Encryption(user="secret", owner="owner"))
     return {
         "empty.pdf": "failed",
-        "random.pdf": "skipped",
-        "error_page.pdf": "skipped",
+        "random.pdf": "failed",
+        "error_page.pdf": "failed",
         "notes.txt": "skipped",
         "blank.pdf": "skipped",
         "truncated.pdf": "failed",

@@ -1,0 +1,1 @@
+"""One extractor per input kind, each returning the Grid model."""

@@ -1,0 +1,1 @@
+"""Pure normalizing functions: text, numbers, values, categories, indicator names."""

@@ -1,0 +1,1 @@
+"""jixiao pipeline stages: detect, segment, normalize, reconcile, emit, run, CLI."""
