@@ -16,6 +16,8 @@ _SPACE = r"[^\S\n]"  # whitespace except line breaks (tabs, U+3000, NBSP include
 _LINE_BREAK = re.compile(rf"{_SPACE}*(?:\r\n|[\r\n\u2028\u2029\v\f])+{_SPACE}*")
 _INNER_SPACE = re.compile(rf"{_SPACE}+")
 _WIDE_GAP = re.compile(rf"(?<=[{_WIDE}]){_SPACE}+(?=[{_WIDE}])")
+# A space (or a line break) between CJK and a bracket is layout, not text: `产出 指标 (40分)`.
+_BRACKET_GAP = re.compile(rf"(?<=[{_WIDE}]){_SPACE}+(?=[(\[])|(?<=[)\]]){_SPACE}+(?=[{_WIDE}])")
 _ANY_SPACE = re.compile(r"\s+")
 
 _OPEN = "([{【〔〖「『［｛〈"
@@ -32,7 +34,8 @@ def _is_wide(ch: str) -> bool:
 
 def clean_cell(text: str) -> str:
     """Cell text as the dataset keeps it: lines joined (no space when either side of a break is CJK;
-    one space between Latin/digit tokens), whitespace between two CJK chars removed, runs of spaces
+    one space between Latin/digit tokens), whitespace between two CJK chars, or between CJK and a
+    bracket, removed, runs of spaces
     collapsed, stripped. Published characters otherwise kept (no NFKC: full-width stays)."""
     if not text:
         return ""
@@ -44,6 +47,7 @@ def clean_cell(text: str) -> str:
 
     text = _LINE_BREAK.sub(join, text)
     text = _WIDE_GAP.sub("", text)
+    text = _BRACKET_GAP.sub("", text)
     return _INNER_SPACE.sub(" ", text).strip()
 
 
