@@ -243,7 +243,7 @@ def mend_page_break(stream: Stream, last: Row, rows: list[Row]) -> list[Row]:
             text = top_text or bottom_text
             stream.text[id(top)] = stream.text[id(bottom)] = text
     # A row split by the break: the lower half fills only cells the upper half has too, and fewer.
-    filled_above = {x for x in above if stream.cell_text(above[x]).strip()}
+    filled_above = {x for x in above if stream.cell_text(above[x]).strip() and above[x].rowspan == 1}
     filled_below = {x for x in below if stream.cell_text(below[x]).strip() and below[x].rowspan == 1}
     spanning_below = {x for x in below if below[x].rowspan > 1}
     if (
@@ -602,10 +602,11 @@ class Segmenter:
                 self.skip.add(id(following))
         if "name" not in roles or len(roles) < 3:
             return False
-        if "level1" not in roles:
-            name_x0 = min(c.x0 for c in columns if c.role in ("level2", "name"))
-            left = [c for c in row.cells if extent(c)[1] <= name_x0 + 1 and fold(self.text(c)) and not role_of(self.text(c), INDICATOR_ROLES)]
-            if left and "level2" in roles:
+        if "level1" not in roles and "level2" in roles:
+            # An unnamed column just left of 二级 holds the 一级 labels (晋中's form).
+            level2_x0 = min(c.x0 for c in columns if c.role == "level2")
+            left = [c for c in row.cells if extent(c)[1] <= level2_x0 + 1 and not role_of(self.text(c), INDICATOR_ROLES)]
+            if left:
                 columns.append(Column("level1", *extent(left[-1])))
         self.indicator_columns = self.columns = columns
         self.table_role = "performance" if roles & {"target", "actual"} else "scoring"
