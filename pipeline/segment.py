@@ -139,14 +139,16 @@ def extent(cell: Cell) -> tuple[float, float]:
 
 
 def assign(cells: list[Cell], columns: list[Column]) -> dict[str, list[Cell]]:
-    """Give each cell the role of the narrowest header column it sits under."""
+    """Give each cell the role of the narrowest header column it sits under (or, if wider, starts in)."""
     by_role: dict[str, list[Cell]] = {}
     for cell in cells:
         x0, x1 = extent(cell)
         best: Column | None = None
         for column in columns:
             overlap = min(x1, column.x1) - max(x0, column.x0)
-            if overlap <= 0 or overlap < 0.6 * min(x1 - x0, column.x1 - column.x0):
+            inside = overlap >= 0.6 * (x1 - x0)
+            starts_here = overlap > 0 and abs(x0 - column.x0) <= 0.1 * (column.x1 - column.x0)
+            if not (inside or starts_here):
                 continue
             if best is None or column.x1 - column.x0 < best.x1 - best.x0:
                 best = column
@@ -343,6 +345,11 @@ class Segmenter:
     # -- rows ----------------------------------------------------------------------------------
     def on_row(self, row: Row) -> None:
         self.pending_label = ""  # a label still pending at a table row belonged to no 自评表
+        filled = [cell for cell in row.cells if self.text(cell)]
+        if len(filled) == 1 and len(row.cells) == 1 and filled[0].colspan >= 3:
+            # A title printed inside the table (附件1.项目支出绩效自评表) reads as a line of text.
+            self.on_line(TextLine(text=self.text(filled[0]), page=row.page, bbox=filled[0].bbox))
+            return
         labels = [fold(self.text(cell)).rstrip(":：") for cell in row.cells]
         if self.header_field(row, labels):
             return
