@@ -97,6 +97,17 @@ YEAR = re.compile(r"(20\d{2})\s*年度")
 ANY_YEAR = re.compile(r"(20\d{2})\s*年")
 NARRATIVE_TOTAL = re.compile(r"总得分\s*(?:为|:|：)?\s*(\d+(?:\.\d+)?)\s*分")
 NARRATIVE_GRADE = re.compile(r"属于\s*[\"“”]?(优秀|良好|合格|不合格|优|良|中|差)")
+_NAME = r"(?!本|该|此|各|每|其中)([^，。：:；\s“”\"、（）()]{2,40}(?:、[^，。：:；\s“”\"、（）()]{2,40})*项目)"
+NARRATIVE_NAMES = (  # `X项目绩效自评…` after a clause boundary, else a paragraph opening `X项目预算…`
+    re.compile(r"(?:^|[，。：:；])" + _NAME + r"(?=绩效)", re.M),
+    re.compile(r"^" + _NAME + r"(?=预算|资金)", re.M),
+)
+NARRATIVE_AMOUNTS = {
+    "budget_initial": re.compile(r"年初预算(?:数|资金)?\s*(?:为)?\s*([\d,]+(?:\.\d+)?)\s*万元"),
+    "budget_full_year": re.compile(r"全年预算(?:数|资金)?\s*(?:为)?\s*([\d,]+(?:\.\d+)?)\s*万元"),
+    "executed": re.compile(r"全年执行(?:数|资金)?\s*(?:为)?\s*([\d,]+(?:\.\d+)?)\s*万元"),
+    "execution_rate": re.compile(r"预算执行率\s*(?:为)?\s*(\d+(?:\.\d+)?\s*%)"),
+}
 BOILERPLATE = re.compile(r"^(第?\s*[-—]?\s*\d+\s*[-—]?\s*页?(\s*/\s*共?\s*\d+\s*页?)?|[-—]\s*\d+\s*[-—])$")
 FUZZY_MIN = 88
 
@@ -335,12 +346,6 @@ class Segmenter:
                 self.current.table_label = value
             else:
                 self.pending_label = value
-        total = NARRATIVE_TOTAL.search(text)
-        if total and self.current is not None and self.current.total_score is None:
-            self.current.total_score = float(total.group(1))
-        grade = NARRATIVE_GRADE.search(text)
-        if grade and self.current is not None and not self.current.grade:
-            self.current.grade = GRADES[grade.group(1)]
 
     # -- rows ----------------------------------------------------------------------------------
     def on_row(self, row: Row) -> None:
@@ -705,6 +710,8 @@ class Segmenter:
             project.seq = seq
             project.fiscal_year = project.fiscal_year or self.doc_year or fallback_year
             mark_section_tables(project)
+        if len(projects) == 1:
+            narrative_facts(projects[0], [clean_cell(line.text) for line in self.lines])
         return projects
 
 
@@ -716,6 +723,34 @@ def fund_source(label: str) -> str | None:
         if any(fold(name) in key for name in names):
             return source
     return None
+
+
+def narrative_facts(project: Project, lines: list[str]) -> None:
+    """A narrative report (曲沃, 西藏) states its project, budget, score and grade in prose: fill what tables did not.
+
+    The name must sit within one line (a heading glued to the next line would read as a name);
+    figures are looked for in the lines joined, since a sentence may wrap anywhere.
+    """
+    text = clean_cell("\n".join(lines))
+    if not project.project_name:
+        found = (pattern.search("\n".join(lines)) for pattern in NARRATIVE_NAMES)
+        project.project_name = next((match.group(1) for match in found if match), "")
+    if project.total_score is None:
+        total = NARRATIVE_TOTAL.search(text)
+        project.total_score = float(total.group(1)) if total else None
+    if not project.grade:
+        grade = NARRATIVE_GRADE.search(text)
+        project.grade = GRADES[grade.group(1)] if grade else ""
+    if project.budget_full_year is None and project.executed is None:
+        found = {key: pattern.search(text) for key, pattern in NARRATIVE_AMOUNTS.items()}
+        values = {
+            key: (parse_rate(match.group(1)) if key == "execution_rate" else parse_amount(match.group(1)))
+            for key, match in found.items() if match
+        }
+        if values:
+            for key, value in values.items():
+                setattr(project, key, value)
+            project.funds.append(Fund(source="total", **values))
 
 
 def mark_section_tables(project: Project) -> None:
