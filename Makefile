@@ -25,9 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 corpus: $(STAMP)
-	bash scripts/ensure_apt.sh soffice libreoffice-writer-nogui libreoffice-calc-nogui
-	bash scripts/ensure_apt.sh pdftoppm poppler-utils
-	test -n "$$(fc-list :lang=zh 2>/dev/null)" || bash scripts/ensure_apt.sh fc-list-zh fonts-noto-cjk
+	sh tests/corpus/render/ensure_tools.sh
 	$(BIN)/python -m tests.corpus.render
 
 clean:

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from pathlib import Path
 
 import pdfplumber
-from pdfplumber.utils import extract_text
+from pdfplumber.utils.text import chars_to_textmap, extract_text
 
 from pipeline.detect import page_kind
 from pipeline.model import BBox, Cell, Grid, Table, TextLine
@@ -41,11 +41,22 @@ def extract_pdf_text(path: Path, skip_pages: set[int] | None = None) -> tuple[Gr
             kinds.append(kind)
             if kind != "text" or (skip_pages and number in skip_pages):
                 continue
-            page_tables, page_lines = read_page(page.dedupe_chars(), number)
+            page_tables, page_lines = read_page(page.dedupe_chars() if overprinted(page.chars) else page, number)
             tables.extend(page_tables)
             lines.extend(page_lines)
             page.flush_cache()
     return Grid(tables=tuple(tables), lines=tuple(lines), pages=len(kinds), page_kinds=tuple(kinds)), kinds
+
+
+def overprinted(chars: list[dict]) -> bool:
+    """Does the page draw characters twice (fake bold)? Then pdfplumber's dedupe is worth its cost."""
+    seen: set[tuple] = set()
+    repeats = 0
+    for char in chars:
+        key = (char["text"], round(char["x0"]), round(char["top"]))
+        repeats += key in seen
+        seen.add(key)
+    return repeats > 0.01 * len(chars)
 
 
 def read_page(page, number: int) -> tuple[list[Table], list[TextLine]]:
@@ -54,23 +65,21 @@ def read_page(page, number: int) -> tuple[list[Table], list[TextLine]]:
     tables = [build_table(page, found_table.cells, number) for found_table in found]
     boxes = [table.bbox for table in found]
 
-    def outside_tables(obj) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        x = (obj["x0"] + obj["x1"]) / 2
-        y = (obj["top"] + obj["bottom"]) / 2
+    def outside_tables(char) -> bool:
+        x = (char["x0"] + char["x1"]) / 2
+        y = (char["top"] + char["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    free = page.filter(outside_tables) if boxes else page
+    free = [char for char in page.chars if outside_tables(char)]
     text_lines = [
         TextLine(
             text=line["text"].strip(),
             page=number,
             bbox=BBox(line["x0"], line["top"], line["x1"], line["bottom"]),
         )
-        for line in free.extract_text_lines(return_chars=False)
+        for line in chars_to_textmap(free).extract_text_lines(strip=True, return_chars=False)
         if line["text"].strip()
-    ]
+    ] if free else []
     return tables, text_lines
 
 

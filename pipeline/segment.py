@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -110,19 +111,35 @@ NARRATIVE_AMOUNTS = {
 }
 BOILERPLATE = re.compile(r"^(第?\s*[-—]?\s*\d+\s*[-—]?\s*页?(\s*/\s*共?\s*\d+\s*页?)?|[-—]\s*\d+\s*[-—])$")
 FUZZY_MIN = 88
+HEADER_KEYS = {fold(name): field for field, names in HEADER_FIELDS.items() for name in names}
 
 
 def role_of(text: str, synonyms: dict[str, list[str]]) -> str | None:
     """The role whose synonym this header text is (exact on folded text, else fuzzy for OCR slips)."""
+    return _role_of(text, id(synonyms))
+
+
+_SYNONYMS: dict[int, dict[str, str]] = {}
+
+
+@lru_cache(maxsize=65536)
+def _role_of(text: str, table: int) -> str | None:
     key = re.sub(r"[:：]$|\((万元|元|%|分)\)$", "", fold(text))
     if not key or len(key) > 16:
         return None
-    for role, names in synonyms.items():
-        if key in (fold(name) for name in names):
-            return role
-    choices = {fold(name): role for role, names in synonyms.items() for name in names}
+    choices = _SYNONYMS[table]
+    if key in choices:
+        return choices[key]
     best = process.extractOne(key, list(choices), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
     return choices[best[0]] if best else None
+
+
+def _register(*tables: dict[str, list[str]]) -> None:
+    for table in tables:
+        _SYNONYMS[id(table)] = {fold(name): role for role, names in table.items() for name in names}
+
+
+_register(INDICATOR_ROLES, FUNDS_ROLES, LEVEL_FUNDS_COLUMNS, TASK_ROLES)
 
 
 @dataclass
@@ -242,8 +259,15 @@ def build_stream(grid: Grid) -> Stream:
 
 
 def mend_page_break(stream: Stream, last: Row, rows: list[Row]) -> list[Row]:
-    """Join the halves of a label or a row that a page break split; return the rows left to add."""
-    first = rows[0]
+    """Join the halves of a label or a row that a page break split; return the rows left to add.
+
+    A header row repeated at the top of the continuation is passed over: the halves are the last
+    row before the break and the first data row after it.
+    """
+    start = next((i for i, row in enumerate(rows) if not is_header_row(row)), None)
+    if start is None:
+        return rows
+    first = rows[start]
     by_x = lambda row: {round(extent(c)[0]): c for c in row.cells}  # noqa: E731
     above, below = by_x(last), by_x(first)
     shared = [x for x in above if x in below]
@@ -270,8 +294,13 @@ def mend_page_break(stream: Stream, last: Row, rows: list[Row]) -> list[Row]:
         for x in filled_below:
             top = above[x]
             stream.text[id(top)] = stream.cell_text(top) + "\n" + stream.cell_text(below[x])
-        return rows[1:]
+        return rows[:start] + rows[start + 1:]
     return rows
+
+
+def is_header_row(row: Row) -> bool:
+    """A row naming three or more indicator columns (a header, perhaps repeated on a new page)."""
+    return sum(1 for cell in row.cells if role_of(cell.text, INDICATOR_ROLES)) >= 3
 
 
 class Segmenter:
@@ -292,7 +321,7 @@ class Segmenter:
 
     # -- helpers -------------------------------------------------------------------------------
     def text(self, cell: Cell) -> str:
-        return clean_cell(self.stream.cell_text(cell))
+        return _clean(self.stream.cell_text(cell))
 
     def texts(self, cells: list[Cell]) -> str:
         return clean_cell("\n".join(self.stream.cell_text(c) for c in cells if self.stream.cell_text(c).strip()))
@@ -379,7 +408,7 @@ class Segmenter:
         for index, cell in enumerate(row.cells):
             text = self.text(cell)
             key = labels[index]
-            field_name = next((name for name, keys in HEADER_FIELDS.items() if key in map(fold, keys)), None)
+            field_name = HEADER_KEYS.get(key)
             value = ""
             if field_name is None:
                 prefix = next(
@@ -393,7 +422,7 @@ class Segmenter:
             else:
                 for neighbour in row.cells[index + 1:]:
                     neighbour_key = fold(self.text(neighbour))
-                    if any(neighbour_key in map(fold, keys) for keys in HEADER_FIELDS.values()):
+                    if neighbour_key in HEADER_KEYS:
                         break
                     if neighbour_key:
                         value = self.text(neighbour)
@@ -713,6 +742,11 @@ class Segmenter:
         if len(projects) == 1:
             narrative_facts(projects[0], [clean_cell(line.text) for line in self.lines])
         return projects
+
+
+@lru_cache(maxsize=65536)
+def _clean(text: str) -> str:
+    return clean_cell(text)
 
 
 def fund_source(label: str) -> str | None:
