@@ -6,6 +6,8 @@ from normalizers.names import NameMatcher
 from normalizers.values import parse_value
 from pipeline.model import Project
 
+LOW_OCR_CONFIDENCE = 0.8  # an OCR'd row below this mean recognition score is flagged for review
+
 
 def flag_text(flags: list[str] | tuple[str, ...]) -> str:
     return ";".join(sorted(set(flags)))
@@ -51,6 +53,9 @@ def project_rows(doc_id: str, projects: list[Project], matcher: NameMatcher) -> 
                 "target_value": value.target_value if value else None,
                 "actual_value": value.actual_value if value else None,
                 "unit": value.unit if value else "",
-                "flags": flag_text([*indicator.flags, *(value.flags if value else ())]),
+                "flags": flag_text([
+                    *indicator.flags, *(value.flags if value else ()),
+                    *(["low_ocr_confidence"] if indicator.confidence < LOW_OCR_CONFIDENCE else []),
+                ]),
             })
     return project_rows, fund_rows, indicator_rows

@@ -47,6 +47,10 @@ class NotAReport(Exception):
     """The file was read but holds no 绩效自评表 (status skipped)."""
 
 
+class BadInput(ValueError):
+    """The file cannot be read at all; its message is the documents.csv error as it stands."""
+
+
 def doc_id_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -141,11 +145,11 @@ def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
         document["doc_id"] = doc_id_of(path)
         kind = detect.sniff(path)
         if kind == detect.EMPTY:
-            raise ValueError("empty file (0 bytes)")
+            raise BadInput("empty file (0 bytes)")
         claimed = detect.claimed_kind(path)
         if claimed != kind and claimed in (detect.PDF, detect.DOCX, detect.XLSX):
             what = {detect.HTML: "an HTML page (often a scraper's saved error page)", detect.UNKNOWN: "unrecognised bytes"}
-            raise ValueError(f"not a {claimed.upper()} despite its name: {what.get(kind, kind)}")
+            raise BadInput(f"not a {claimed.upper()} despite its name: {what.get(kind, kind)}")
         document["file_type"] = {detect.PDF: "pdf_text"}.get(kind, kind)
         debug_dir = settings.debug_dir / document["doc_id"] if settings.debug_dir else None
         grid, file_type, warnings = read_grid(path, kind, settings, debug_dir)
@@ -162,13 +166,12 @@ def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
         result.projects, result.funds, result.indicators = project_rows(document["doc_id"], projects, matcher())
         document.update(document_facts(projects, lines, path))
         document.update(n_projects=len(result.projects), n_indicators=len(result.indicators))
-        low = sum(1 for row in result.indicators if row["confidence"] is not None and row["confidence"] < 0.8)
-        if low:
-            warnings.append(f"{low} indicator row(s) read with low OCR confidence")
         document["status"] = "partial" if warnings else "ok"
         document["error"] = "; ".join(warnings)
     except NotAReport as reason:
         document.update(status="skipped", error=str(reason))
+    except BadInput as error:
+        document.update(status="failed", error=str(error))
     except FileTimeout:
         document.update(status="failed", error=f"timed out after {settings.timeout:.0f} s")
     except Exception as error:  # one file's failure is its own row, never the batch's
