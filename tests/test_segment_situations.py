@@ -1,0 +1,85 @@
+"""The hard table situations, one by one, on real rendered PDFs of the corpus."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.pdf_text import extract_pdf_text
+from pipeline.segment import segment
+
+DOCS = Path(__file__).parent / "corpus" / "docs"
+
+
+@pytest.fixture(scope="module")
+def projects():
+    """Segmented projects of each text PDF, read once."""
+    cache = {}
+
+    def get(name: str):
+        if name not in cache:
+            grid, _ = extract_pdf_text(DOCS / "text_pdf" / name)
+            cache[name] = segment(grid)[0]
+        return cache[name]
+
+    return get
+
+
+def test_merged_cells_are_spans_not_holes():
+    grid, kinds = extract_pdf_text(DOCS / "text_pdf" / "ningxia_2024.pdf")
+    assert set(kinds) == {"text"}
+    first = grid.tables[0]
+    label = next(c for c in first.cells if c.text.replace("\n", "").startswith("绩效指标"))
+    assert label.rowspan > 5 and label.colspan == 1
+    covered = {(r, c) for cell in first.cells for r in range(cell.row, cell.row + cell.rowspan)
+               for c in range(cell.col, cell.col + cell.colspan)}
+    assert len(covered) == first.n_rows * first.n_cols  # every slot belongs to exactly one cell
+
+
+def test_label_split_by_page_break_covers_both_halves(projects):
+    """宁夏 project 1: the 成本指标 span runs from page 1 onto page 2, its label printed on page 1 only."""
+    indicators = projects("ningxia_2024.pdf")[0].indicators
+    cost = [i for i in indicators if i.name_raw in ("车驾管业务成本", "检验鉴定费", "交通安全宣传合作")]
+    assert [i.page for i in cost] == [1, 2, 2]
+    assert {(i.level1_raw, i.level2_raw) for i in cost} == {("绩效指标(40分)", "成本指标")}
+    assert projects("ningxia_2024.pdf")[0].page_end == 2
+
+
+def test_repeated_header_is_not_a_data_row(projects):
+    """西藏: the indicator table repeats its header on the next page; 30 rows, no header among them."""
+    (project,) = projects("xizang_2023.pdf")
+    assert len(project.indicators) == 30
+    assert not any(i.name_raw == "三级指标" for i in project.indicators)
+    assert {i.page for i in project.indicators} == {2, 3}
+
+
+def test_row_split_by_page_break_is_one_row(projects):
+    """晋中: the 项目组织实施情况 row breaks over pages 1-2; the form stays one project, its narrative one cell."""
+    (project,) = projects("jinzhong_2021.pdf")
+    assert (project.page_start, project.page_end) == (1, 3)
+    assert len(project.indicators) == 46
+    assert project.total_score == 97.66 and project.grade == "差"
+
+
+def test_two_row_header_gives_nature_and_unit_columns(projects):
+    """曲靖 14-x: 年度指标值 spans 指标性质 / 指标值 / 度量单位 in a second header row."""
+    first = projects("qujing_2022.pdf")[1]
+    row = first.indicators[0]
+    assert (row.name_raw, row.nature_raw, row.target_raw, row.unit_raw, row.actual_raw) == (
+        "道路交通事故一般案", ">=", "32", "起", "33")
+    assert (row.weight, row.score) == (20, 20)
+
+
+def test_several_tables_per_page_and_section_tables(projects):
+    """曲沃: four section tables on one page, then 附件1 repeating them: roles tell them apart."""
+    (project,) = projects("quwo_2021.pdf")
+    roles = [(i.page, i.table_role) for i in project.indicators]
+    assert roles.count((2, "section")) == 7 and roles.count((4, "performance")) == 7
+    assert project.table_label == "附件1"
+
+
+def test_several_projects_per_document(projects):
+    found = projects("qujing_2022.pdf")
+    assert len(found) == 19
+    assert found[0].kind == "department" and found[0].table_label == "公开13表"
+    assert [p.table_label for p in found[1:4]] == ["公开14-1表", "公开14-2表", "公开14-3表"]
