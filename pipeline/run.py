@@ -154,6 +154,10 @@ def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
         debug_dir = settings.debug_dir / document["doc_id"] if settings.debug_dir else None
         grid, file_type, warnings = read_grid(path, kind, settings, debug_dir)
         document.update(file_type=file_type, pages=grid.pages, page_kinds=";".join(grid.page_kinds))
+        if debug_dir and kind == detect.PDF:
+            from pipeline.page_images import draw_text_pages
+
+            draw_text_pages(path, grid, debug_dir)
         if debug_dir and debug_dir.exists():
             result.page_images = sorted(str(p) for p in debug_dir.glob("*.png"))
         from normalizers.names import NameMatcher
