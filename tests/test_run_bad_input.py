@@ -1,13 +1,38 @@
 """Bad input never stops a batch: each file gets its row, status and a one-line error."""
 from __future__ import annotations
 
+import io
 import os
+import struct
+import zipfile
+import zlib
 from pathlib import Path
 
 import pikepdf
 import pytest
 
 from pipeline.run import Settings, run_batch
+
+
+def png_bomb() -> bytes:
+    """A tiny PNG whose header claims 100000 × 100000 pixels."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b"")
+
+
+def docx_bomb() -> bytes:
+    """A .docx whose document.xml inflates to 300 MB of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            block = b"\0" * (1 << 20)
+            for _ in range(300):
+                member.write(block)
+    return buffer.getvalue()
 
 
 def write_bad_files(folder: Path) -> dict[str, str]:
@@ -25,7 +50,13 @@ def write_bad_files(folder: Path) -> dict[str, str]:
     whole = (folder / "blank.pdf").read_bytes()
     (folder / "truncated.pdf").write_bytes(whole[: len(whole) // 3])
     pdf.save(folder / "encrypted.pdf", encryption=pikepdf.Encryption(user="secret", owner="owner"))
+    (folder / "bomb.png").write_bytes(png_bomb())
+    (folder / "bomb.docx").write_bytes(docx_bomb())
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04" + os.urandom(2000))
     return {
+        "bomb.png": "failed",
+        "bomb.docx": "failed",
+        "broken.xlsx": "failed",
         "empty.pdf": "failed",
         "random.pdf": "failed",
         "error_page.pdf": "failed",
@@ -40,7 +71,7 @@ def write_bad_files(folder: Path) -> dict[str, str]:
 def batch(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bad")
     expected = write_bad_files(folder)
-    results = run_batch(folder, Settings(ocr=False, timeout=60))
+    results = run_batch(folder, Settings(timeout=60))
     return expected, {r.document["source_path"]: r.document for r in results}
 
 
@@ -58,3 +89,21 @@ def test_encrypted_and_html_errors_say_what_happened(batch):
     assert "encrypted" in documents["encrypted.pdf"]["error"]
     assert "html" in documents["error_page.pdf"]["error"].lower()
     assert "empty" in documents["empty.pdf"]["error"]
+
+
+def test_bombs_are_refused_before_decoding(batch):
+    _, documents = batch
+    assert "decompression bomb" in documents["bomb.png"]["error"]
+    assert documents["bomb.docx"]["seconds"] < 10
+
+
+def test_budget_disclosure_is_skipped_without_invented_rows(tmp_path):
+    """A 部门预算公开 PDF full of budget tables is not a self-evaluation report: skipped, no rows."""
+    corpus = Path(__file__).parent / "corpus" / "docs" / "bad"
+    for name in ("budget_disclosure.pdf", "narrative_only.pdf"):
+        (tmp_path / name).write_bytes((corpus / name).read_bytes())
+    results = run_batch(tmp_path, Settings(ocr=False, timeout=60))
+    for result in results:
+        assert result.document["status"] == "skipped"
+        assert "no 绩效自评表" in result.document["error"]
+        assert result.indicators == [] and result.projects == []
