@@ -13,8 +13,8 @@ def flag_text(flags: list[str] | tuple[str, ...]) -> str:
     return ";".join(sorted(set(flags)))
 
 
-def project_rows(doc_id: str, projects: list[Project], matcher: NameMatcher) -> tuple[list[dict], list[dict], list[dict]]:
-    """projects, funds and indicators rows of one document."""
+def project_rows(doc_id: str, projects: list[Project]) -> tuple[list[dict], list[dict], list[dict]]:
+    """projects, funds and indicators rows of one document (indicator names are matched by match_names)."""
     project_rows, fund_rows, indicator_rows = [], [], []
     for project in projects:
         project_id = f"{doc_id}-{project.seq}"
@@ -37,7 +37,6 @@ def project_rows(doc_id: str, projects: list[Project], matcher: NameMatcher) -> 
                 indicator.target_raw, indicator.actual_raw, indicator.nature_raw, indicator.unit_raw
             )
             level2 = canonical_level2(indicator.level2_raw)
-            name_canonical, match_score = ("", None) if placeholder else matcher.match(indicator.name_raw, level2)
             indicator_rows.append({
                 "project_id": project_id, "doc_id": doc_id,
                 **{key: getattr(indicator, key) for key in (
@@ -47,8 +46,8 @@ def project_rows(doc_id: str, projects: list[Project], matcher: NameMatcher) -> 
                 )},
                 "level1": canonical_level1(indicator.level1_raw, level2, indicator.table_role),
                 "level2": level2,
-                "name_canonical": name_canonical,
-                "match_score": match_score,
+                "name_canonical": "",
+                "match_score": None,
                 "operator": value.operator if value else "",
                 "target_value": value.target_value if value else None,
                 "actual_value": value.actual_value if value else None,
@@ -59,3 +58,10 @@ def project_rows(doc_id: str, projects: list[Project], matcher: NameMatcher) -> 
                 ]),
             })
     return project_rows, fund_rows, indicator_rows
+
+
+def match_names(indicator_rows: list[dict], matcher: NameMatcher) -> None:
+    """Fill name_canonical and match_score of indicator rows (placeholders stay unmatched)."""
+    for row in indicator_rows:
+        if "placeholder_row" not in row["flags"].split(";"):
+            row["name_canonical"], row["match_score"] = matcher.match(row["name_raw"], row["level2"])

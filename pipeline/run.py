@@ -9,6 +9,7 @@ import hashlib
 import multiprocessing
 import re
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,14 +161,13 @@ def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
             draw_text_pages(path, grid, debug_dir)
         if debug_dir and debug_dir.exists():
             result.page_images = sorted(str(p) for p in debug_dir.glob("*.png"))
-        from normalizers.names import NameMatcher
         from pipeline.segment import segment
 
         projects, lines = segment(grid)
         projects = [p for p in projects if p.indicators]
         if not projects:
             raise NotAReport(f"no 绩效自评表 found ({len(grid.tables)} table(s) read on {grid.pages} page(s))")
-        result.projects, result.funds, result.indicators = project_rows(document["doc_id"], projects, matcher())
+        result.projects, result.funds, result.indicators = project_rows(document["doc_id"], projects)
         document.update(document_facts(projects, lines, path))
         document.update(n_projects=len(result.projects), n_indicators=len(result.indicators))
         document["status"] = "partial" if warnings else "ok"
@@ -184,22 +184,8 @@ def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
     return result
 
 
-_MATCHER = None
-
-
-def matcher():
-    global _MATCHER
-    if _MATCHER is None:
-        from normalizers.names import NameMatcher
-
-        _MATCHER = NameMatcher()
-    return _MATCHER
-
-
 def document_facts(projects: list[Project], lines: list[TextLine], path: Path) -> dict:
-    """Region, department, year and kind of report, as far as the document tells."""
-    from normalizers.region import find_region
-
+    """Department, year and kind of report, as far as the document tells, and the texts that name its region."""
     text = "\n".join(line.text for line in lines)
     department = ""
     match = re.search(r"(?:部门|单位|填报单位)\s*[:：]\s*([^\s:：()（）]{4,40})", text)
@@ -211,7 +197,7 @@ def document_facts(projects: list[Project], lines: list[TextLine], path: Path) -
     if not department:
         tail = [line.text.strip() for line in lines[-5:]]
         department = next((t for t in reversed(tail) if re.fullmatch(r"\S{4,40}(局|厅|支队|总队|大队|委员会|中心|办公室)", t)), "")
-    region = find_region([department, *[line.text for line in lines[:30]], path.name])
+    region_texts = [department, *[line.text for line in lines[:30]], path.name]
     years = [p.fiscal_year for p in projects if p.fiscal_year]
     kinds = {p.kind for p in projects}
     if "转移支付" in text[:2000]:
@@ -219,7 +205,7 @@ def document_facts(projects: list[Project], lines: list[TextLine], path: Path) -
     else:
         report_kind = kinds.pop() if len(kinds) == 1 else "mixed"
     return {
-        **region,
+        "region_texts": region_texts,
         "department": department,
         "fiscal_year": max(set(years), key=years.count) if years else None,
         "report_kind": report_kind,
@@ -243,8 +229,35 @@ def _work(path: Path, root: Path, settings: Settings) -> FileResult:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+class Gazetteers:
+    """The name taxonomy and the region gazetteer, loaded once in the parent while workers read files."""
+
+    def __init__(self) -> None:
+        self._thread = threading.Thread(target=self._load, daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        from normalizers.names import NameMatcher
+        from normalizers.region import find_region
+
+        self.matcher = NameMatcher()
+        self.find_region = find_region
+        find_region(["北京市"])  # builds cpca's automaton now rather than on the first document
+
+    def finish(self, result: FileResult) -> None:
+        """Match indicator names and resolve the region of one file's rows."""
+        from pipeline.normalize import match_names
+
+        self._thread.join()
+        match_names(result.indicators, self.matcher)
+        texts = result.document.pop("region_texts", None)
+        if texts:
+            result.document.update(self.find_region(texts))
+
+
 def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileResult]:
     """Process every file in worker processes; a worker that dies or hangs fails only its file."""
+    gazetteers = Gazetteers()
     files = input_files(input_dir)
     results: dict[int, FileResult] = {}
     context = multiprocessing.get_context("forkserver")
@@ -263,6 +276,7 @@ def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileRe
                     break
                 except Exception as error:
                     results[index] = crashed(files[index], input_dir, f"reader crashed: {describe(error)}")
+                gazetteers.finish(results[index])
                 if progress:
                     progress(files[index], results[index])
         finally:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from normalizers.names import NameMatcher
-from pipeline.normalize import project_rows
+from pipeline.normalize import match_names, project_rows
 from pipeline.run import Settings, read_grid
 from pipeline.detect import sniff
 from pipeline.segment import segment
@@ -46,7 +46,8 @@ def read(relative: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     path = CORPUS / "docs" / relative
     grid, _, _ = read_grid(path, sniff(path), Settings(ocr=False), None)
     projects, _ = segment(grid)
-    projects_rows, _, indicator_rows = project_rows("doc", projects, MATCHER)
+    projects_rows, _, indicator_rows = project_rows("doc", projects)
+    match_names(indicator_rows, MATCHER)
     return pd.DataFrame(projects_rows), pd.DataFrame(indicator_rows)
 
 
