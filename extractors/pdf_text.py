@@ -1,30 +1,36 @@
-"""PDFs with a text layer → Grid, with pdfplumber.
+"""PDFs with a text layer → Grid: PDFium reads the page, pdfplumber's table finder finds the tables.
 
-Tables come from pdfplumber's ruling-line finder. Its cells are merged areas already (a merged
-cell has no inner rules), so the grid lines are the union of all cell edges and each cell's
-row/col span is read off them. Characters are assigned to cells once, by their centre, instead
-of cropping the page per cell. Pages without ruled tables fall back to the text strategy when
-their words line up in columns.
+PDFium (pypdfium2) parses pages in C++, several times faster than pdfminer, and gives each
+character with its box and each vector path with its segments. The ruling edges then go through
+pdfplumber's own pure steps (merge_edges → edges_to_intersections → intersections_to_cells →
+cells_to_tables), so the table geometry is pdfplumber's. Its cells are merged areas already (a
+merged cell has no inner rules), so each cell's row/col span is read off the union of all cell
+edges. Characters are assigned to cells once, by their centre, and joined into lines with
+pdfplumber's text utilities.
+
+Coordinates are PDF points with the origin at the page's top-left, as everywhere in the Grid.
 """
 from __future__ import annotations
 
+import ctypes
 from bisect import bisect_right
 from pathlib import Path
 
-import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from pdfplumber.utils import filter_edges
 from pdfplumber.utils.text import chars_to_textmap, extract_text
 
 from pipeline.detect import page_kind
 from pipeline.model import BBox, Cell, Grid, Table, TextLine
 
-LINE_SETTINGS = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
-    "snap_tolerance": 3,
-    "join_tolerance": 3,
-    "intersection_tolerance": 3,
-}
-EDGE_TOLERANCE = 2.0  # points: cell edges closer than this are one grid line
+SNAP = 3.0            # points: rules closer than this are one rule (pdfplumber's default tolerances)
+EDGE_MIN_LENGTH = 3.0
+THIN = 3.0            # a path thinner than this is a rule, not a box
+AXIS = 0.5            # a segment is horizontal/vertical when it deviates less than this
+EDGE_TOLERANCE = 2.0  # cell edges closer than this are one grid line
+SKIPPED_CODES = {0x0D, 0x0A, 0xFFFE, 0x02}
 
 
 def extract_pdf_text(path: Path, skip_pages: set[int] | None = None) -> tuple[Grid, list[str]]:
@@ -35,48 +41,121 @@ def extract_pdf_text(path: Path, skip_pages: set[int] | None = None) -> tuple[Gr
     tables: list[Table] = []
     lines: list[TextLine] = []
     kinds: list[str] = []
-    with pdfplumber.open(path) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            kind = page_kind(page)
-            kinds.append(kind)
-            if kind != "text" or (skip_pages and number in skip_pages):
-                continue
-            page_tables, page_lines = read_page(page.dedupe_chars() if overprinted(page.chars) else page, number)
-            tables.extend(page_tables)
-            lines.extend(page_lines)
-            page.flush_cache()
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for number in range(1, len(pdf) + 1):
+            page = pdf[number - 1]
+            try:
+                height = page.get_height()
+                chars = page_chars(page, height)
+                kind = page_kind(chars, image_share(page))
+                kinds.append(kind)
+                if kind != "text" or (skip_pages and number in skip_pages):
+                    continue
+                page_tables, page_lines = read_page(chars, page_edges(page, height), number)
+                tables.extend(page_tables)
+                lines.extend(page_lines)
+            finally:
+                page.close()
+    finally:
+        pdf.close()
     return Grid(tables=tuple(tables), lines=tuple(lines), pages=len(kinds), page_kinds=tuple(kinds)), kinds
 
 
-def overprinted(chars: list[dict]) -> bool:
-    """Does the page draw characters twice (fake bold)? Then pdfplumber's dedupe is worth its cost."""
-    seen: set[tuple] = set()
-    repeats = 0
-    for char in chars:
-        key = (char["text"], round(char["x0"]), round(char["top"]))
-        repeats += key in seen
-        seen.add(key)
-    return repeats > 0.01 * len(chars)
+def page_chars(page, height: float) -> list[dict]:
+    """The page's printed characters as pdfplumber-style dicts (PDFium's generated spaces left out)."""
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.raw
+        rect = pdfium_c.FS_RECTF()
+        chars = []
+        for index in range(pdfium_c.FPDFText_CountChars(raw)):
+            if pdfium_c.FPDFText_IsGenerated(raw, index):
+                continue
+            code = pdfium_c.FPDFText_GetUnicode(raw, index)
+            if code in SKIPPED_CODES:
+                continue
+            pdfium_c.FPDFText_GetLooseCharBox(raw, index, ctypes.byref(rect))
+            top, bottom = height - rect.top, height - rect.bottom
+            chars.append({
+                "text": chr(code), "x0": rect.left, "x1": rect.right, "top": top, "bottom": bottom,
+                "doctop": top, "upright": True, "width": rect.right - rect.left, "height": bottom - top,
+            })
+        return chars
+    finally:
+        textpage.close()
 
 
-def read_page(page, number: int) -> tuple[list[Table], list[TextLine]]:
-    """Tables and the text outside them on one pdfplumber page."""
-    found = [table for table in page.find_tables(LINE_SETTINGS) if len(table.cells) >= 2]
-    tables = [build_table(page, found_table.cells, number) for found_table in found]
-    boxes = [table.bbox for table in found]
+def image_share(page) -> float:
+    """Share of the page covered by images (a scanned page is one big image)."""
+    area = 0.0
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = image.get_bounds()
+        area += max(0.0, right - left) * max(0.0, top - bottom)
+    width, height = page.get_size()
+    return area / (width * height or 1.0)
+
+
+def edge(x0: float, top: float, x1: float, bottom: float) -> dict:
+    orientation = "h" if bottom - top < x1 - x0 else "v"
+    if orientation == "h":
+        top = bottom = (top + bottom) / 2
+    else:
+        x0 = x1 = (x0 + x1) / 2
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top,
+            "orientation": orientation, "object_type": "line"}
+
+
+def page_edges(page, height: float) -> list[dict]:
+    """Horizontal and vertical rules drawn on the page: thin paths, and axis-aligned path segments."""
+    edges = []
+    point_x, point_y = ctypes.c_float(), ctypes.c_float()
+    for path in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
+        left, bottom, right, top = path.get_bounds()
+        if right - left < THIN or top - bottom < THIN:
+            edges.append(edge(left, height - top, right, height - bottom))
+            continue
+        matrix = path.get_matrix()
+        points = []
+        for index in range(pdfium_c.FPDFPath_CountSegments(path.raw)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(path.raw, index)
+            pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(point_x), ctypes.byref(point_y))
+            x, y = matrix.on_point(point_x.value, point_y.value)
+            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            if kind == pdfium_c.FPDF_SEGMENT_LINETO and points:
+                (px, py) = points[-1]
+                if abs(px - x) < AXIS or abs(py - y) < AXIS:
+                    edges.append(edge(min(px, x), height - max(py, y), max(px, x), height - min(py, y)))
+            if pdfium_c.FPDFPathSegment_GetClose(segment) and points:
+                first = points[0]
+                if abs(first[0] - x) < AXIS or abs(first[1] - y) < AXIS:
+                    edges.append(edge(min(first[0], x), height - max(first[1], y), max(first[0], x), height - min(first[1], y)))
+            points = [(x, y)] if kind == pdfium_c.FPDF_SEGMENT_MOVETO else [*points, (x, y)]
+    return edges
+
+
+def find_tables(edges: list[dict]) -> list[list[tuple]]:
+    """pdfplumber's lattice steps on the page's rules: lists of cell rectangles, one list per table."""
+    merged = merge_edges(edges, snap_x_tolerance=SNAP, snap_y_tolerance=SNAP, join_x_tolerance=SNAP, join_y_tolerance=SNAP)
+    merged = filter_edges(merged, min_length=EDGE_MIN_LENGTH)
+    cells = intersections_to_cells(edges_to_intersections(merged, x_tolerance=SNAP, y_tolerance=SNAP))
+    return [table for table in cells_to_tables(cells) if len(table) >= 2]
+
+
+def read_page(chars: list[dict], edges: list[dict], number: int) -> tuple[list[Table], list[TextLine]]:
+    """Tables and the text outside them on one page."""
+    found = find_tables(edges)
+    tables = [build_table(chars, cell_boxes, number) for cell_boxes in found]
+    boxes = [(t.bbox.x0, t.bbox.top, t.bbox.x1, t.bbox.bottom) for t in tables]
 
     def outside_tables(char) -> bool:
         x = (char["x0"] + char["x1"]) / 2
         y = (char["top"] + char["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    free = [char for char in page.chars if outside_tables(char)]
+    free = [char for char in chars if outside_tables(char)]
     text_lines = [
-        TextLine(
-            text=line["text"].strip(),
-            page=number,
-            bbox=BBox(line["x0"], line["top"], line["x1"], line["bottom"]),
-        )
+        TextLine(text=line["text"].strip(), page=number, bbox=BBox(line["x0"], line["top"], line["x1"], line["bottom"]))
         for line in chars_to_textmap(free).extract_text_lines(strip=True, return_chars=False)
         if line["text"].strip()
     ] if free else []
@@ -99,8 +178,8 @@ def nearest(lines: list[float], value: float) -> int:
     return min(range(len(lines)), key=lambda index: abs(lines[index] - value))
 
 
-def build_table(page, cell_boxes: list[tuple], number: int) -> Table:
-    """pdfplumber cell rectangles → a Table of Cells with spans and their text."""
+def build_table(chars: list[dict], cell_boxes: list[tuple], number: int) -> Table:
+    """Cell rectangles → a Table of Cells with spans and their text."""
     xs = grid_lines([box[0] for box in cell_boxes] + [box[2] for box in cell_boxes])
     ys = grid_lines([box[1] for box in cell_boxes] + [box[3] for box in cell_boxes])
     n_rows, n_cols = max(len(ys) - 1, 1), max(len(xs) - 1, 1)
@@ -119,7 +198,7 @@ def build_table(page, cell_boxes: list[tuple], number: int) -> Table:
 
     chars_of: list[list[dict]] = [[] for _ in placed]
     x0, top, x1, bottom = xs[0], ys[0], xs[-1], ys[-1]
-    for char in page.chars:
+    for char in chars:
         cx = (char["x0"] + char["x1"]) / 2
         cy = (char["top"] + char["bottom"]) / 2
         if not (x0 <= cx <= x1 and top <= cy <= bottom):
@@ -130,21 +209,10 @@ def build_table(page, cell_boxes: list[tuple], number: int) -> Table:
             chars_of[index].append(char)
 
     cells = tuple(
-        Cell(
-            row=row,
-            col=col,
-            rowspan=rowspan,
-            colspan=colspan,
-            text=cell_text(chars_of[index]),
-            page=number,
-            bbox=BBox(*box),
-        )
+        Cell(row=row, col=col, rowspan=rowspan, colspan=colspan, text=cell_text(chars_of[index]), page=number, bbox=BBox(*box))
         for index, (row, col, rowspan, colspan, box) in enumerate(placed)
     )
-    return Table(
-        cells=cells, n_rows=n_rows, n_cols=n_cols, page=number,
-        bbox=BBox(x0, top, x1, bottom), method="pdfplumber-lines",
-    )
+    return Table(cells=cells, n_rows=n_rows, n_cols=n_cols, page=number, bbox=BBox(x0, top, x1, bottom), method="pdfium+pdfplumber-lattice")
 
 
 def cell_text(chars: list[dict]) -> str:

@@ -51,18 +51,30 @@ def claimed_kind(path: Path) -> str:
     return {".pdf": PDF, ".docx": DOCX, ".xlsx": XLSX, ".xls": XLS, ".html": HTML, ".htm": HTML}.get(suffix, UNKNOWN)
 
 
-def page_kind(page) -> str:
-    """`text`, `cid` (text layer without a ToUnicode map: read it by OCR) or `scanned`, for a pdfplumber page."""
-    chars = page.chars
-    if len(chars) >= MIN_TEXT_CHARS:
-        junk = sum(1 for char in chars if char["text"].startswith("(cid:"))
-        return "cid" if junk / len(chars) > CID_SHARE else "text"
-    page_area = float(page.width * page.height) or 1.0
-    image_area = sum(
-        max(0.0, float(image["x1"] - image["x0"])) * max(0.0, float(image["bottom"] - image["top"]))
-        for image in page.images
-    )
-    return "scanned" if image_area / page_area > 0.3 else "text"
+def page_kind(chars: list[dict], image_share: float) -> str:
+    """`text`, `cid` (a text layer without a ToUnicode map: read it by OCR) or `scanned`.
+
+    chars: the page's characters (dicts with "text"); image_share: share of the page covered by images.
+    """
+    if chars and sum(1 for char in chars if is_junk(char["text"])) / len(chars) > CID_SHARE:
+        return "cid"
+    if len(chars) < MIN_TEXT_CHARS and image_share > 0.3:
+        return "scanned"
+    return "text"
+
+
+LATIN_SIGNS = set("×÷°±·µ§¥£¢©®¼½¾")
+
+
+def is_junk(text: str) -> bool:
+    """A glyph with no real character behind it: pdfminer's `(cid:N)`, or a font's raw glyph id read
+    as a code point (control codes, Latin-1/Extended letters no Chinese report prints, private use)."""
+    if text.startswith("(cid:"):
+        return True
+    if len(text) != 1 or text in LATIN_SIGNS:
+        return False
+    code = ord(text)
+    return code < 0x20 or 0x7F <= code < 0x300 or 0xE000 <= code <= 0xF8FF or code == 0xFFFD
 
 
 def pdf_file_type(page_kinds: list[str]) -> str:

@@ -129,7 +129,9 @@ def describe(error: BaseException) -> str:
     text = " ".join(str(error).split())
     if "password" in text.lower() or "encrypt" in text.lower() or name in ("PDFPasswordIncorrect", "PasswordError"):
         return "encrypted PDF: needs a password"
-    if name in ("PDFSyntaxError", "PSEOF", "PdfminerException", "PSSyntaxError"):
+    if name in ("PDFSyntaxError", "PSEOF", "PdfminerException", "PSSyntaxError") or (
+        name == "PdfiumError" and ("format" in text.lower() or "file" in text.lower())
+    ):
         return f"corrupt or truncated PDF ({text or name})"
     return f"{name}: {text}"[:300] if text else name
 
