@@ -1,0 +1,1 @@
+"""make bench: score jixiao and two peers against the hand-written truth."""
