@@ -9,6 +9,7 @@ import hashlib
 import multiprocessing
 import re
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -246,6 +247,9 @@ class Gazetteers:
         self.find_region = find_region
         find_region(["北京市"])  # builds cpca's automaton now rather than on the first document
 
+    def join(self) -> None:
+        self._thread.join()
+
     def finish(self, result: FileResult) -> None:
         """Match indicator names and resolve the region of one file's rows."""
         from pipeline.normalize import match_names
@@ -259,13 +263,19 @@ class Gazetteers:
 
 def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileResult]:
     """Process every file in worker processes; a worker that dies or hangs fails only its file."""
-    gazetteers = Gazetteers()
     files = input_files(input_dir)
     results: dict[int, FileResult] = {}
-    context = multiprocessing.get_context("forkserver")
+    # Workers fork from this process with the readers already imported (spawn where fork is unsafe);
+    # the gazetteer thread starts only after the fork, so no worker inherits a thread mid-work.
+    import extractors.pdf_text  # noqa: F401
+    import pipeline.segment  # noqa: F401
+
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    gazetteers: Gazetteers | None = None
     todo = list(range(len(files)))
     while todo:
-        pool = context.Pool(max(1, settings.jobs), initializer=_worker_init, maxtasksperchild=25)
+        pool = context.Pool(max(1, min(settings.jobs, len(todo))), initializer=_worker_init)
+        gazetteers = gazetteers or Gazetteers()
         pending = {index: pool.apply_async(_work, (files[index], input_dir, settings)) for index in todo}
         todo = []
         try:
@@ -273,7 +283,7 @@ def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileRe
                 try:
                     results[index] = future.get(timeout=settings.timeout + 30)
                 except multiprocessing.TimeoutError:
-                    results[index] = crashed(files[index], input_dir, f"worker hung past {settings.timeout:.0f} s")
+                    results[index] = crashed(files[index], input_dir, f"worker hung or died past {settings.timeout:.0f} s")
                     todo = [i for i in pending if i not in results]
                     break
                 except Exception as error:
@@ -284,6 +294,8 @@ def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileRe
         finally:
             pool.terminate()
             pool.join()
+    if gazetteers is not None:
+        gazetteers.join()
     return [results[index] for index in range(len(files))]
 
 
