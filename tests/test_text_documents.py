@@ -61,6 +61,15 @@ def truth(doc: str, numbers: list[int] | None) -> tuple[pd.DataFrame, pd.DataFra
     return projects.reset_index(drop=True), indicators.reset_index(drop=True)
 
 
+def mismatches(want: pd.DataFrame, got: pd.DataFrame, fields: list[str]) -> list[tuple]:
+    """(row, field, expected, got) for every field that differs from the truth."""
+    return [
+        (i, field, want.at[i, field], got.at[i, field])
+        for i in range(len(want)) for field in fields
+        if not same(want.at[i, field], got.at[i, field])
+    ]
+
+
 def same(expected: str, got) -> bool:
     if expected == "":
         return got is None or got == "" or (isinstance(got, float) and pd.isna(got))
@@ -75,13 +84,7 @@ def test_indicator_rows_match_truth_exactly(relative, doc, numbers):
     _, got = read(relative)
     _, want = truth(doc, numbers)
     assert len(got) == len(want)
-    mismatches = [
-        (i, field, want.at[i, field], got.at[i, field])
-        for i in range(len(want))
-        for field in RAW + NORMALIZED + NUMBERS
-        if not same(want.at[i, field], got.at[i, field])
-    ]
-    assert mismatches == []
+    assert mismatches(want, got, RAW + NORMALIZED + NUMBERS) == []
 
 
 @pytest.mark.parametrize(("relative", "doc", "numbers"), CASES[:3] + CASES[5:], ids=[c[0] for c in CASES[:3] + CASES[5:]])
@@ -89,13 +92,7 @@ def test_project_fields_match_truth(relative, doc, numbers):
     got, _ = read(relative)
     want, _ = truth(doc, numbers)
     assert len(got) == len(want)
-    mismatches = [
-        (i, field, want.at[i, field], got.at[i, field])
-        for i in range(len(want)) for field in PROJECT
-        if not same(want.at[i, field], got.at[i, field])
-    ] + [
-        (i, field, want.at[i, field], got.at[i, field])
-        for i in range(len(want)) for field in GOALS
-        if "".join(want.at[i, field].split()) != "".join(str(got.at[i, field]).split())
-    ]
-    assert mismatches == []
+    assert mismatches(want, got, PROJECT) == []
+    goals = [(i, field) for i in range(len(want)) for field in GOALS
+             if "".join(want.at[i, field].split()) != "".join(str(got.at[i, field]).split())]
+    assert goals == []
