@@ -134,8 +134,38 @@ def page_edges(page, height: float) -> list[dict]:
     return edges
 
 
+def missing_frame(edges: list[dict]) -> list[dict]:
+    """Side rules of a ruled table printed without its outer frame (a common funds-block style).
+
+    Three or more horizontal rules sharing one left and right end, with inner vertical rules
+    between them, are a table: where no vertical rule runs along an end, one is added there.
+    """
+    horizontal = sorted((e for e in edges if e["orientation"] == "h" and e["width"] >= 20), key=lambda e: (e["x0"], e["x1"]))
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    groups: list[list[dict]] = []
+    for rule in horizontal:
+        group = next((g for g in groups if abs(g[0]["x0"] - rule["x0"]) <= SNAP and abs(g[0]["x1"] - rule["x1"]) <= SNAP), None)
+        if group is None:
+            groups.append([rule])
+        else:
+            group.append(rule)
+    added = []
+    for group in (g for g in groups if len(g) >= 3):
+        x0, x1 = group[0]["x0"], group[0]["x1"]
+        top, bottom = min(e["top"] for e in group), max(e["bottom"] for e in group)
+        inner = [e for e in vertical if x0 + SNAP < e["x0"] < x1 - SNAP and e["bottom"] > top and e["top"] < bottom]
+        if not inner:
+            continue
+        for x in (x0, x1):
+            along = [e for e in vertical if abs(e["x0"] - x) <= SNAP]
+            if sum(min(e["bottom"], bottom) - max(e["top"], top) for e in along) < 0.9 * (bottom - top):
+                added.append(edge(x, top, x, bottom))
+    return added
+
+
 def find_tables(edges: list[dict]) -> list[list[tuple]]:
     """pdfplumber's lattice steps on the page's rules: lists of cell rectangles, one list per table."""
+    edges = edges + missing_frame(edges)
     merged = merge_edges(edges, snap_x_tolerance=SNAP, snap_y_tolerance=SNAP, join_x_tolerance=SNAP, join_y_tolerance=SNAP)
     merged = filter_edges(merged, min_length=EDGE_MIN_LENGTH)
     cells = intersections_to_cells(edges_to_intersections(merged, x_tolerance=SNAP, y_tolerance=SNAP))

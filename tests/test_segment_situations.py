@@ -83,3 +83,16 @@ def test_several_projects_per_document(projects):
     assert len(found) == 19
     assert found[0].kind == "department" and found[0].table_label == "公开13表"
     assert [p.table_label for p in found[1:4]] == ["公开14-1表", "公开14-2表", "公开14-3表"]
+
+
+def test_table_without_outer_frame_keeps_its_first_and_last_columns():
+    """A table printed with inner rules only (no left/right border), exported by LibreOffice."""
+    grid, _ = extract_pdf_text(Path(__file__).parent / "fixtures" / "pdf" / "no_outer_borders.pdf")
+    (table,) = grid.tables
+    assert table.n_cols == 7
+    (project,) = segment(grid)[0]
+    assert [(i.level1_raw, i.name_raw, i.weight, i.score) for i in project.indicators] == [
+        ("产出指标", "宣传活动场次", 20, 20), ("产出指标", "宣传覆盖率", 20, 20),
+        ("效益指标", "交通事故起数同比下降", 30, 30), ("满意度指标", "群众满意度", 30, 30),
+    ]
+    assert (project.total_weight, project.total_score) == (100, 100)
