@@ -134,11 +134,13 @@ def page_edges(page, height: float) -> list[dict]:
     return edges
 
 
-def missing_frame(edges: list[dict]) -> list[dict]:
-    """Side rules of a ruled table printed without its outer frame (a common funds-block style).
+def missing_rules(edges: list[dict], chars: list[dict]) -> list[dict]:
+    """Vertical rules a ruled table did not print: its outer frame, or all of them.
 
-    Three or more horizontal rules sharing one left and right end, with inner vertical rules
-    between them, are a table: where no vertical rule runs along an end, one is added there.
+    Three or more horizontal rules sharing one left and right end are a table. With inner
+    vertical rules but no frame (a common funds-block style), the frame's sides are added; with
+    no vertical rule at all (tables ruled only horizontally), the column separators are read from
+    the white gaps that run down the rows between the rules, then the frame is added too.
     """
     horizontal = sorted((e for e in edges if e["orientation"] == "h" and e["width"] >= 20), key=lambda e: (e["x0"], e["x1"]))
     vertical = [e for e in edges if e["orientation"] == "v"]
@@ -155,7 +157,10 @@ def missing_frame(edges: list[dict]) -> list[dict]:
         top, bottom = min(e["top"] for e in group), max(e["bottom"] for e in group)
         inner = [e for e in vertical if x0 + SNAP < e["x0"] < x1 - SNAP and e["bottom"] > top and e["top"] < bottom]
         if not inner:
-            continue
+            inner = [edge(x, top, x, bottom) for x in column_gaps(group, chars)]
+            if not inner:
+                continue
+            added.extend(inner)
         for x in (x0, x1):
             along = [e for e in vertical if abs(e["x0"] - x) <= SNAP]
             if sum(min(e["bottom"], bottom) - max(e["top"], top) for e in along) < 0.9 * (bottom - top):
@@ -163,9 +168,39 @@ def missing_frame(edges: list[dict]) -> list[dict]:
     return added
 
 
-def find_tables(edges: list[dict]) -> list[list[tuple]]:
+def column_gaps(rules: list[dict], chars: list[dict], min_gap: float = 4.0, share: float = 0.7) -> list[float]:
+    """x of the white gaps that run down most rows between horizontal rules (column separators)."""
+    x0, x1 = int(rules[0]["x0"]), int(rules[0]["x1"]) + 1
+    ys = sorted({round(e["top"], 1) for e in rules})
+    bands = []
+    for top, bottom in zip(ys, ys[1:]):
+        inked = [False] * (x1 - x0)
+        for char in chars:
+            cy = (char["top"] + char["bottom"]) / 2
+            if top < cy < bottom and x0 <= char["x0"] and char["x1"] <= x1:
+                for x in range(int(char["x0"]) - x0, min(int(char["x1"]) + 1 - x0, x1 - x0)):
+                    inked[x] = True
+        if any(inked):
+            bands.append(inked)
+    if len(bands) < 2:
+        return []
+    free = [sum(1 for band in bands if not band[x]) >= share * len(bands) for x in range(x1 - x0)]
+    inked_any = [any(band[x] for band in bands) for x in range(x1 - x0)]
+    first, last = inked_any.index(True), len(inked_any) - 1 - inked_any[::-1].index(True)
+    gaps, start = [], None
+    for x in range(first, last + 1):
+        if free[x] and start is None:
+            start = x
+        elif not free[x] and start is not None:
+            if x - start >= min_gap:
+                gaps.append(x0 + (start + x) / 2)
+            start = None
+    return gaps
+
+
+def find_tables(edges: list[dict], chars: list[dict]) -> list[list[tuple]]:
     """pdfplumber's lattice steps on the page's rules: lists of cell rectangles, one list per table."""
-    edges = edges + missing_frame(edges)
+    edges = edges + missing_rules(edges, chars)
     merged = merge_edges(edges, snap_x_tolerance=SNAP, snap_y_tolerance=SNAP, join_x_tolerance=SNAP, join_y_tolerance=SNAP)
     merged = filter_edges(merged, min_length=EDGE_MIN_LENGTH)
     cells = intersections_to_cells(edges_to_intersections(merged, x_tolerance=SNAP, y_tolerance=SNAP))
@@ -174,7 +209,7 @@ def find_tables(edges: list[dict]) -> list[list[tuple]]:
 
 def read_page(chars: list[dict], edges: list[dict], number: int) -> tuple[list[Table], list[TextLine]]:
     """Tables and the text outside them on one page."""
-    found = find_tables(edges)
+    found = find_tables(edges, chars)
     tables = [build_table(chars, cell_boxes, number) for cell_boxes in found]
     boxes = [(t.bbox.x0, t.bbox.top, t.bbox.x1, t.bbox.bottom) for t in tables]
 

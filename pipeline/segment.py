@@ -112,6 +112,7 @@ NARRATIVE_AMOUNTS = {
 BOILERPLATE = re.compile(r"^(第?\s*[-—]?\s*\d+\s*[-—]?\s*页?(\s*/\s*共?\s*\d+\s*页?)?|[-—]\s*\d+\s*[-—])$")
 FUZZY_MIN = 88
 HEADER_KEYS = {fold(name): field for field, names in HEADER_FIELDS.items() for name in names}
+HEADER_LINE = re.compile(r"^(" + "|".join(re.escape(name) for names in HEADER_FIELDS.values() for name in names) + r")\s*[:：]\s*(\S.{0,60})$")
 
 
 def role_of(text: str, synonyms: dict[str, list[str]]) -> str | None:
@@ -361,6 +362,12 @@ class Segmenter:
         if year and self.current is not None and self.current.fiscal_year is None:
             self.current.fiscal_year = int(year.group(1))
         label = TABLE_LABEL.search(text)
+        field_line = HEADER_LINE.match(text)
+        if field_line and self.current is not None:
+            field_name = HEADER_KEYS[fold(field_line.group(1))]
+            field_name = "project_name" if field_name == "department_name" else field_name
+            if not getattr(self.current, field_name):
+                setattr(self.current, field_name, field_line.group(2))
         if TITLE.search(text) and len(text) <= 40:
             if self.current is None or self.has_identity():
                 self.new_project("department" if "部门整体" in text else "project")

@@ -96,3 +96,16 @@ def test_table_without_outer_frame_keeps_its_first_and_last_columns():
         ("效益指标", "交通事故起数同比下降", 30, 30), ("满意度指标", "群众满意度", 30, 30),
     ]
     assert (project.total_weight, project.total_score) == (100, 100)
+
+
+def test_table_ruled_only_horizontally_gets_its_columns_from_white_gaps():
+    """A 三线表-style table: rules between rows, none between columns; 项目名称 printed as a line."""
+    grid, _ = extract_pdf_text(Path(__file__).parent / "fixtures" / "pdf" / "horizontal_rules_only.pdf")
+    (table,) = grid.tables
+    assert (table.n_rows, table.n_cols) == (6, 7)
+    (project,) = segment(grid)[0]
+    assert project.project_name == "道路交通安全宣传经费"
+    assert [(i.level2_raw, i.name_raw, i.target_raw, i.actual_raw, i.score) for i in project.indicators] == [
+        ("数量指标", "宣传活动场次", "≥12次", "15次", 20), ("质量指标", "宣传覆盖率", "≥90%", "95%", 20),
+        ("社会效益指标", "交通事故起数同比下降", "≥2%", "3%", 30), ("服务对象满意度指标", "群众满意度", "≥90%", "96%", 30),
+    ]
