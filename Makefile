@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.fuzz --files 1000 --seed 0
 
 corpus: $(STAMP)
 	sh tests/corpus/render/ensure_tools.sh

@@ -130,10 +130,10 @@ def describe(error: BaseException) -> str:
     text = " ".join(str(error).split())
     if "password" in text.lower() or "encrypt" in text.lower() or name in ("PDFPasswordIncorrect", "PasswordError"):
         return "encrypted PDF: needs a password"
-    if name in ("PDFSyntaxError", "PSEOF", "PdfminerException", "PSSyntaxError") or (
-        name == "PdfiumError" and ("format" in text.lower() or "file" in text.lower())
-    ):
+    if name in ("PDFSyntaxError", "PSEOF", "PdfminerException", "PSSyntaxError", "PdfiumError"):
         return f"corrupt or truncated PDF ({text or name})"
+    if isinstance(error, ValueError) and text:
+        return text[:300]  # the readers' own errors are written to be read as they stand
     return f"{name}: {text}"[:300] if text else name
 
 

@@ -1,0 +1,470 @@
+"""`python -m bench.fuzz`: mutate corpus files into N bad inputs, run the batch over them, count crashes and hangs.
+
+The mutator is deterministic (one seed → the same files): byte flips, truncations, chunk deletion
+and duplication, garbage around the file, xref/trailer damage, stream /Length lies, zeroed
+(object) streams, pikepdf-level damage (a /Root entry dropped, /Kids loops, huge or negative
+/MediaBox, deeply nested arrays), and for DOCX/XLSX a corrupt or missing zip member, plus files
+saved under another kind's suffix. Sources are the corpus's text PDFs, DOCX and XLSX, and a few
+one-page 150 dpi scans (read with OCR; the other mutants without). A batch crash is run_batch
+raising or a file without exactly one documents row; a hang is a file that hit the time limit
+(20 s; 60 s for the OCR'd scan mutants).
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import re
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import psutil
+
+from pipeline.run import Settings, run_batch
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "tests" / "corpus" / "docs"
+STATUSES = ("ok", "partial", "failed", "skipped")
+SCAN_SHARE = 0.02
+KIND_SHARES = (("pdf", 0.6), ("docx", 0.25), ("xlsx", 0.15))
+SCAN_PDFS = ("ningxia_2024_scan150.pdf", "qujing_2022_14-1_to_14-5_scan150.pdf")  # page 1 holds a whole 自评表
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str  # pdf, docx, xlsx, scan_pdf, image
+    data: bytes
+    suffix: str
+
+
+def load_sources(docs: Path = DOCS) -> list[Source]:
+    """The corpus files to mutate, read once (the corpus may be regenerated meanwhile)."""
+    sources = [Source(p.stem, "pdf", p.read_bytes(), ".pdf") for p in sorted((docs / "text_pdf").glob("*.pdf"))]
+    sources += [Source(p.stem, "docx", p.read_bytes(), ".docx") for p in sorted((docs / "docx").glob("*.docx"))]
+    sources += [Source(p.stem, "xlsx", p.read_bytes(), ".xlsx") for p in sorted((docs / "xlsx").glob("*.xlsx"))]
+    sources += [Source(p.stem, "image", p.read_bytes(), p.suffix) for p in sorted((docs / "image").glob("*150dpi*"))]
+    for path in [docs / "scan_pdf" / name for name in SCAN_PDFS if (docs / "scan_pdf" / name).exists()]:
+        with pikepdf.open(path) as pdf:  # first page only: OCR is the slow path
+            del pdf.pages[1:]
+            sources.append(Source(path.stem + "_p1", "scan_pdf", saved(pdf), ".pdf"))
+    if not any(s.kind == "pdf" for s in sources):
+        raise SystemExit(f"fuzz: no corpus text PDFs under {docs} (run `make corpus`)")
+    return sources
+
+
+def saved(pdf: pikepdf.Pdf, **options) -> bytes:
+    buffer = io.BytesIO()
+    pdf.save(buffer, **options)
+    return buffer.getvalue()
+
+
+# -- byte-level mutations (any file) --------------------------------------------------------
+
+def flip_bytes(rng: random.Random, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 64)):
+        out[rng.randrange(len(out))] ^= 1 << rng.randrange(8)
+    return bytes(out)
+
+
+def truncate(rng: random.Random, data: bytes) -> bytes:
+    return data[: rng.randrange(1, len(data))]
+
+
+def delete_chunk(rng: random.Random, data: bytes) -> bytes:
+    start = rng.randrange(len(data))
+    size = rng.randint(1, min(65536, len(data) - start))
+    return data[:start] + data[start + size:]
+
+
+def duplicate_chunk(rng: random.Random, data: bytes) -> bytes:
+    start = rng.randrange(len(data))
+    end = start + rng.randint(1, min(65536, len(data) - start))
+    return data[:end] + data[start:end] + data[end:]
+
+
+def append_garbage(rng: random.Random, data: bytes) -> bytes:
+    return data + rng.randbytes(rng.randint(1, 65536))
+
+
+def prepend_garbage(rng: random.Random, data: bytes) -> bytes:
+    return rng.randbytes(rng.randint(1, 4096)) + data
+
+
+# -- raw PDF mutations ---------------------------------------------------------------------
+
+def break_xref(rng: random.Random, data: bytes) -> bytes:
+    """Wrong offsets in the xref table, a wrong startxref, or no xref keyword at all."""
+    entries = [m.start(1) for m in re.finditer(rb"\n(\d{10}) \d{5} n", data)]
+    how = rng.choice(("entries", "startxref", "keyword"))
+    if how == "entries" and entries:
+        out = bytearray(data)
+        for spot in rng.sample(entries, min(len(entries), rng.randint(1, 20))):
+            out[spot:spot + 10] = b"%010d" % rng.randrange(10**10)
+        return bytes(out)
+    if how == "keyword":
+        return data.replace(b"xref", b"xrfe")
+    at = data.rfind(b"startxref")
+    if at < 0:
+        return flip_bytes(rng, data)
+    return data[:at] + re.sub(rb"startxref\s+\d+", b"startxref\n%d" % rng.randrange(len(data) * 2), data[at:], count=1)
+
+
+def damage_trailer(rng: random.Random, data: bytes) -> bytes:
+    """The trailer loses /Root, gets a lying /Size, or is cut off."""
+    how = rng.choice(("root", "size", "cut"))
+    if how == "root" and b"/Root" in data:
+        at = data.rfind(b"/Root")
+        return data[:at] + b"/Rxxt" + data[at + 5:]
+    if how == "size" and b"/Size" in data:
+        at = data.rfind(b"/Size")
+        return data[:at] + re.sub(rb"/Size\s+\d+", b"/Size %d" % rng.choice((0, 1, 2**31)), data[at:], count=1)
+    at = max(data.rfind(b"trailer"), data.rfind(b"startxref"))
+    return data[:at] if at > 0 else truncate(rng, data)
+
+
+def lie_stream_length(rng: random.Random, data: bytes) -> bytes:
+    """Some /Length values replaced by a same-width lie (0, all nines, or random), so offsets stay put."""
+    spans = [m.span(1) for m in re.finditer(rb"/Length\s+(\d+)(?!\s+\d+\s+R)", data)]
+    if not spans:
+        return flip_bytes(rng, data)
+    out = bytearray(data)
+    for start, end in rng.sample(spans, min(len(spans), rng.randint(1, 8))):
+        width = end - start
+        lie = rng.choice((b"0" * width, b"9" * width, b"%0*d" % (width, rng.randrange(10**width))))
+        out[start:end] = lie
+    return bytes(out)
+
+
+def stream_spans(data: bytes) -> list[tuple[int, int, bytes]]:
+    """(start, end, dictionary text before it) of every stream body."""
+    spans = []
+    for match in re.finditer(rb"stream\r?\n", data):
+        if data[match.start() - 3:match.start()] == b"end":
+            continue
+        end = data.find(b"endstream", match.end())
+        if end > 0:
+            spans.append((match.end(), end, data[max(0, match.start() - 400):match.start()]))
+    return spans
+
+
+def zero_stream(rng: random.Random, data: bytes) -> bytes:
+    spans = stream_spans(data)
+    if not spans:
+        return flip_bytes(rng, data)
+    start, end, _ = rng.choice(spans)
+    return data[:start] + bytes(end - start) + data[end:]
+
+
+def zero_object_stream(rng: random.Random, data: bytes) -> bytes:
+    """Re-save with object streams, then zero one or all of them."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        data = saved(pdf, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    spans = [span for span in stream_spans(data) if b"/ObjStm" in span[2].rsplit(b" obj", 1)[-1]]
+    if not spans:
+        return zero_stream(rng, data)
+    for start, end, _ in spans if rng.random() < 0.3 else [rng.choice(spans)]:
+        data = data[:start] + bytes(end - start) + data[end:]
+    return data
+
+
+# -- pikepdf-level mutations ---------------------------------------------------------------
+
+def with_pdf(change):
+    """A mutation that edits the parsed PDF and saves it again."""
+    def mutation(rng: random.Random, data: bytes) -> bytes:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            change(rng, pdf)
+            return saved(pdf)
+    mutation.__name__ = change.__name__
+    mutation.__doc__ = change.__doc__
+    return mutation
+
+
+@with_pdf
+def drop_root_key(rng: random.Random, pdf: pikepdf.Pdf) -> None:
+    del pdf.Root[rng.choice(sorted(pdf.Root.keys()))]
+
+
+@with_pdf
+def kids_loop(rng: random.Random, pdf: pikepdf.Pdf) -> None:
+    """The page tree refers back to itself, directly or through a page's /Parent."""
+    pages = pdf.Root.Pages
+    how = rng.choice(("append", "only", "nested"))
+    if how == "append":
+        pages.Kids.append(pages)
+    elif how == "only":
+        pages.Kids = pikepdf.Array([pages])
+    else:
+        node = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Pages, Parent=pages, Count=1))
+        node.Kids = pikepdf.Array([node, pages])
+        pages.Kids.insert(0, node)
+
+
+def page_objects(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    return [page.obj for page in pdf.pages]
+
+
+@with_pdf
+def huge_mediabox(rng: random.Random, pdf: pikepdf.Pdf) -> None:
+    side = rng.choice((1e6, 1e9, 3.4e38))
+    for page in page_objects(pdf):
+        page.MediaBox = pikepdf.Array([0, 0, side, side])
+
+
+@with_pdf
+def negative_mediabox(rng: random.Random, pdf: pikepdf.Pdf) -> None:
+    box = rng.choice(([0, 0, -595, -842], [595, 842, 0, 0], [0, 0, 0, 0], [-1e9, -1e9, -1e9 + 1, -1e9 + 1]))
+    for page in page_objects(pdf):
+        page.MediaBox = pikepdf.Array(box)
+
+
+def deep_nesting(rng: random.Random, data: bytes) -> bytes:
+    """A page gets an array nested thousands deep, in its content stream or (by an appended
+    incremental update: qpdf itself overflows its stack writing one) in its dictionary."""
+    depth = rng.randint(1000, 20000)
+    nest = b"[" * depth + b"]" * depth
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page = rng.choice(pdf.pages)
+        if rng.random() < 0.5:
+            page.contents_add(pdf.make_stream(nest + b" pop\n"), prepend=True)
+            return saved(pdf)
+        number, generation = page.obj.objgen
+        body = page.obj.unparse(resolved=True)[:-2] + b" /Fuzz " + nest + b" >>"
+        root, size = pdf.Root.objgen, int(pdf.trailer.Size)
+    previous = re.findall(rb"startxref\s+(\d+)", data)
+    if not previous:
+        return flip_bytes(rng, data)
+    data += b"\n"
+    xref = len(data) + len(b"%d %d obj\n%s\nendobj\n" % (number, generation, body))
+    return data + b"".join((
+        b"%d %d obj\n%s\nendobj\n" % (number, generation, body),
+        b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d %05d n \n" % (number, len(data), generation),
+        b"trailer\n<< /Size %d /Root %d %d R /Prev %s >>\n" % (size, *root, previous[-1]),
+        b"startxref\n%d\n%%%%EOF\n" % xref,
+    ))
+
+
+# -- DOCX / XLSX mutations -----------------------------------------------------------------
+
+def rezip(data: bytes, change) -> bytes:
+    """Copy a zip member by member; change(name, bytes) returns new bytes or None to drop it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = change(info.filename, source.read(info))
+            if body is not None:
+                target.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def corrupt_member(rng: random.Random, data: bytes) -> bytes:
+    """One XML member truncated, garbled or made non-UTF-8, in an otherwise valid zip."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = [n for n in archive.namelist() if n.endswith(".xml")]
+    main = [n for n in names if n in ("word/document.xml", "xl/workbook.xml") or n.startswith("xl/worksheets/")]
+    victim = rng.choice(main if main and rng.random() < 0.7 else names)
+
+    def change(name: str, body: bytes) -> bytes:
+        if name != victim:
+            return body
+        how = rng.choice(("truncate", "flip", "encoding"))
+        if how == "truncate":
+            return truncate(rng, body) if body else body
+        if how == "flip":
+            return flip_bytes(rng, body) if body else body
+        return body.decode("utf-8", "replace").encode("utf-16")
+    return rezip(data, change)
+
+
+def drop_member(rng: random.Random, data: bytes) -> bytes:
+    """A sheet XML, the document body, the workbook or [Content_Types].xml goes missing."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+    wanted = [n for n in names if n.startswith("xl/worksheets/sheet") or n in (
+        "word/document.xml", "xl/workbook.xml", "xl/sharedStrings.xml", "word/styles.xml", "[Content_Types].xml")]
+    victim = rng.choice(wanted or names)
+    return rezip(data, lambda name, body: None if name == victim else body)
+
+
+BYTES = (flip_bytes, truncate, delete_chunk, duplicate_chunk, append_garbage, prepend_garbage)
+PDF = (break_xref, damage_trailer, lie_stream_length, zero_stream, zero_object_stream,
+       drop_root_key, kids_loop, huge_mediabox, negative_mediabox, deep_nesting)
+ZIP = (corrupt_member, drop_member)
+SWAP = "swap_suffix"
+SCANS = ("scan_pdf", "image")
+MUTATIONS = {
+    "pdf": [*BYTES, *PDF, SWAP], "scan_pdf": [*BYTES, *PDF], "image": list(BYTES),
+    "docx": [*BYTES, *ZIP, SWAP], "xlsx": [*BYTES, *ZIP, SWAP],
+}
+
+
+def pick_source(rng: random.Random, sources: list[Source], scans: bool) -> Source:
+    scanned = [s for s in sources if s.kind in SCANS]
+    if scans and scanned and rng.random() < SCAN_SHARE:
+        return rng.choice(scanned)
+    kinds = [kind for kind, _ in KIND_SHARES if any(s.kind == kind for s in sources)]
+    kind = rng.choices(kinds, weights=[share for k, share in KIND_SHARES if k in kinds])[0]
+    return rng.choice([s for s in sources if s.kind == kind])
+
+
+def write_mutants(n: int, seed: int, folder: Path, sources: list[Source], scans: bool = True) -> dict[str, str]:
+    """Write n mutated files under folder (scan mutants in ocr/, the rest in plain/); return
+    {path relative to folder: mutation name}."""
+    rng = random.Random(seed)
+    written = {}
+    for index in range(n):
+        source = pick_source(rng, sources, scans)
+        mutation = rng.choice(MUTATIONS[source.kind])
+        suffix = source.suffix
+        if mutation == SWAP:
+            data = source.data
+            suffix = rng.choice([s for s in (".pdf", ".docx", ".xlsx") if s != source.suffix])
+        else:
+            try:
+                data = mutation(rng, source.data)
+            except Exception:  # the source cannot take this mutation (pikepdf refused): flip bytes instead
+                mutation = flip_bytes
+                data = flip_bytes(rng, source.data)
+            mutation = mutation.__name__
+        name = f"{'ocr' if source.kind in SCANS else 'plain'}/{index:04d}_{mutation}_{source.name}{suffix}"
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+        written[name] = mutation
+    return written
+
+
+class PeakRss:
+    """Polls the resident memory of this process and its children (forkserver, workers) in a thread."""
+
+    def __init__(self, interval: float = 0.1):
+        self.interval, self.tree, self.worker = interval, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self) -> None:
+        me = psutil.Process(os.getpid())
+        while not self._stop.is_set():
+            try:
+                sizes = [p.memory_info().rss for p in me.children(recursive=True)]
+                self.tree = max(self.tree, me.memory_info().rss + sum(sizes))
+                self.worker = max(self.worker, *sizes, 0)
+            except psutil.Error:
+                pass
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def fuzz(n: int, seed: int, workdir: Path, timeout: float = 20.0, jobs: int = 2, ocr: bool = True,
+         scans: bool = True, ocr_timeout: float = 60.0) -> dict:
+    """Write n mutants under workdir/in, run the batch over them, and summarize what happened.
+
+    Mutants of text PDFs and office files are read with OCR off: a damaged font turns a text page
+    into one for OCR, which is seconds of legitimate work per page, not a hang. Scan mutants get
+    OCR (when ocr is true) in a batch of their own, with ocr_timeout (one 150 dpi page takes 3-25 s
+    on 2 busy cores).
+    """
+    folder = Path(workdir) / "in"
+    written = write_mutants(n, seed, folder, load_sources(), scans=scans)
+    started = time.perf_counter()
+    crashes = []
+    documents = []
+    with PeakRss() as rss:
+        for part, use_ocr, limit in (("plain", False, timeout), ("ocr", ocr, ocr_timeout)):
+            if not (folder / part).is_dir():
+                continue
+            try:
+                results = run_batch(folder / part, Settings(timeout=limit, jobs=jobs, ocr=use_ocr))
+            except BaseException as error:  # the one thing that must never happen
+                crashes.append(f"run_batch raised {type(error).__name__}: {error}")
+                continue
+            documents += [{**r.document, "source_path": f"{part}/{r.document['source_path']}"} for r in results]
+    seconds = time.perf_counter() - started
+    rows = Counter(d["source_path"] for d in documents)
+    missing = sorted(name for name in {*written, *rows} if rows[name] != 1 or name not in written)
+    errors = Counter(d["error"].replace(Path(d["source_path"]).name, "FILE") for d in documents if d["status"] != "ok")
+    by_mutation: dict[str, Counter] = {}
+    for document in documents:
+        by_mutation.setdefault(written.get(document["source_path"], "?"), Counter())[document["status"]] += 1
+    slowest = max(documents, key=lambda d: d.get("seconds") or 0, default={})
+    return {
+        "files": n,
+        "rows": len(documents),
+        "statuses": dict(Counter(d["status"] for d in documents)),
+        "batch_crashes": len(crashes) + len(missing),
+        "crashes": crashes,
+        "ocr": ocr,
+        "missing_rows": missing,
+        "timeouts": sum(1 for d in documents if d["error"].startswith("timed out")),
+        "hung_workers": sum(1 for d in documents if d["error"].startswith("worker hung")),
+        "reader_crashes": sum(1 for d in documents if d["error"].startswith("reader crashed")),
+        "bad_errors": [d for d in documents if d["status"] not in STATUSES or (
+            d["status"] != "ok" and (not d["error"].strip() or "\n" in d["error"]))],
+        "slowest_seconds": slowest.get("seconds") or 0.0,
+        "slowest_file": slowest.get("source_path", ""),
+        "peak_rss_mb": round(rss.tree / 2**20),
+        "peak_worker_rss_mb": round(rss.worker / 2**20),
+        "seconds": round(seconds, 1),
+        "errors": errors,
+        "by_mutation": by_mutation,
+        "documents": documents,
+    }
+
+
+def report(summary: dict) -> None:
+    print(f"files {summary['files']}  rows {summary['rows']}  statuses {summary['statuses']}  "
+          f"(OCR {'on for the scan mutants only' if summary['ocr'] else 'off'})")
+    print(f"batch crashes {summary['batch_crashes']}  missing rows {len(summary['missing_rows'])}  "
+          f"hangs {summary['timeouts'] + summary['hung_workers']} (timed out {summary['timeouts']}, "
+          f"worker killed {summary['hung_workers']})  reader crashes {summary['reader_crashes']}  "
+          f"bad error lines {len(summary['bad_errors'])}")
+    print(f"slowest file {summary['slowest_seconds']:.1f} s ({summary['slowest_file']})  "
+          f"peak RSS {summary['peak_rss_mb']} MB (largest worker {summary['peak_worker_rss_mb']} MB)  "
+          f"total {summary['seconds']:.0f} s")
+    for crash in summary["crashes"]:
+        print(crash)
+    for name in summary["missing_rows"][:20]:
+        print(f"missing, duplicated or unexpected row: {name}")
+    print("\nstatuses by mutation:")
+    for mutation, counts in sorted(summary["by_mutation"].items()):
+        print(f"  {mutation:20} " + "  ".join(f"{s} {counts[s]}" for s in STATUSES if counts[s]))
+    print(f"\n{len(summary['errors'])} distinct error messages (the file's name as FILE); the 20 most frequent:")
+    for error, count in summary["errors"].most_common(20):
+        print(f"  {count:4}  {error}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.fuzz", description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--timeout", type=float, default=20.0, help="per-file time limit, seconds")
+    parser.add_argument("--ocr-timeout", type=float, default=60.0, help="per-file time limit for the scan mutants")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-ocr", action="store_true", help="read the scan mutants without OCR too")
+    parser.add_argument("--workdir", type=Path, help="keep the mutants here (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as temporary:
+        summary = fuzz(args.files, args.seed, args.workdir or Path(temporary), timeout=args.timeout,
+                       jobs=args.jobs, ocr=not args.no_ocr, ocr_timeout=args.ocr_timeout)
+    report(summary)
+    return 1 if summary["batch_crashes"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
