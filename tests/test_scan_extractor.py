@@ -1,0 +1,235 @@
+"""Scanned pages and images → Grid (extractors/scan.py, image.py, ocr_engines.py).
+
+The fixture is a 自评表-like page rebuilt by tests/fixtures/scan/make_fixtures.py: two ruled tables
+with a vertically merged 一级 cell, a 总分 row spanning five columns, a red seal over the first table,
+1.5° skew, speckle noise, broken rulings, JPEG. Tests marked `ocr` run RapidOCR (one page, a few
+seconds); the others use a stub engine.
+"""
+from __future__ import annotations
+
+import json
+import struct
+import unicodedata
+import zlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from extractors import image as image_mod
+from extractors.image import extract_image
+from extractors.ocr_engines import OcrBox, get_engine
+from extractors.scan import estimate_skew, extract_scanned_pdf, join_lines, render_dpi, suppress_red
+
+FIXTURES = Path(__file__).parent / "fixtures" / "scan"
+PAGE = FIXTURES / "two_tables_rowspan_colspan_seal_rot1.5.jpg"
+EXPECTED = json.loads((FIXTURES / "two_tables_rowspan_colspan_seal_rot1.5.expected.json").read_text(encoding="utf-8"))
+
+
+class StubEngine:
+    """Reads every line as 文 (score 0.9): exercises geometry without OCR."""
+
+    name = "stub"
+
+    def read(self, image):
+        return [OcrBox("文", ((0, 0), (10, 0), (10, 10), (0, 10)), 0.9)]
+
+    def recognize(self, crops):
+        return [("文", 0.9)] * len(crops)
+
+
+def norm(text: str) -> str:
+    """OCR cannot tell full-width from half-width punctuation; compare in NFKC without spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def spans(table) -> dict[tuple[int, int], tuple[int, int]]:
+    return {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells}
+
+
+@pytest.fixture(scope="module")
+def stub_grid():
+    return extract_image(PAGE, engine=StubEngine())
+
+
+@pytest.fixture(scope="module")
+def ocr_grid(tmp_path_factory):
+    debug = tmp_path_factory.mktemp("debug")
+    return extract_image(PAGE, engine=get_engine("rapidocr"), debug_dir=debug), debug
+
+
+# ------------------------------------------------------------------ geometry (no OCR)
+
+
+def test_finds_both_tables_with_their_shape(stub_grid):
+    assert [(t.n_rows, t.n_cols) for t in stub_grid.tables] == [(5, 7), (9, 7)]
+    assert stub_grid.pages == 1 and stub_grid.page_kinds == ("scanned",)
+
+
+def test_merged_cells_are_one_cell_with_spans(stub_grid):
+    for table, expected in zip(stub_grid.tables, EXPECTED["tables"]):
+        assert spans(table) == {(c["row"], c["col"]): (c["rowspan"], c["colspan"]) for c in expected}
+    indicators = spans(stub_grid.tables[1])
+    assert indicators[(1, 0)] == (4, 1)  # 产出指标 over four rows
+    assert indicators[(8, 0)] == (1, 5)  # 总分 over five columns
+
+
+def test_every_slot_covered_exactly_once(stub_grid):
+    for table in stub_grid.tables:
+        assert sum(c.rowspan * c.colspan for c in table.cells) == table.n_rows * table.n_cols
+        assert all(cell is not None for row in table.rows() for cell in row)
+
+
+def test_coordinates_are_points_on_the_page(stub_grid):
+    width_pt, height_pt = 1700 * 72 / 200, 1790 * 72 / 200
+    first, second = stub_grid.tables
+    assert first.bbox.bottom <= second.bbox.top
+    for table in stub_grid.tables:
+        for cell in table.cells:
+            b = cell.bbox
+            assert 0 <= b.x0 < b.x1 <= width_pt and 0 <= b.top < b.bottom <= height_pt
+    # the table's left border sits about 2.7 cm in from the page edge
+    assert 40 < first.bbox.x0 < 60
+
+
+def test_scanned_pdf_renders_at_the_image_resolution(tmp_path):
+    pdf = tmp_path / "scan.pdf"
+    with Image.open(PAGE) as img:
+        img.save(pdf, resolution=200)
+        img.resize((img.width // 2, img.height // 2)).save(tmp_path / "low.pdf", resolution=100)
+    import pypdfium2 as pdfium
+
+    for name, dpi in (("scan.pdf", 200), ("low.pdf", 150)):
+        doc = pdfium.PdfDocument(str(tmp_path / name))
+        assert render_dpi(doc[0]) == pytest.approx(dpi, abs=1)
+        doc.close()
+    grid = extract_scanned_pdf(pdf, engine=StubEngine(), debug_dir=tmp_path / "debug")
+    assert [(t.n_rows, t.n_cols) for t in grid.tables] == [(5, 7), (9, 7)]
+    assert grid.page_kinds == ("scanned",)
+    assert (tmp_path / "debug" / "scan-p001.png").exists()
+
+
+def test_multipage_tiff_gives_one_page_per_frame(tmp_path):
+    tiff = tmp_path / "two.tif"
+    with Image.open(PAGE) as img:
+        img.save(tiff, save_all=True, append_images=[img.copy()], dpi=(200, 200))
+    grid = extract_image(tiff, engine=StubEngine())
+    assert grid.pages == 2
+    assert sorted({t.page for t in grid.tables}) == [1, 2]
+
+
+def test_oversized_image_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(image_mod, "MAX_PIXELS", 1_000_000)
+    with pytest.raises(ValueError, match="px limit"):
+        extract_image(PAGE, engine=StubEngine())
+
+
+def test_decompression_bomb_header_is_refused(tmp_path):
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    bomb = tmp_path / "bomb.png"
+    header = struct.pack(">IIBBBBB", 40_000, 40_000, 8, 0, 0, 0, 0)
+    bomb.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0")) + chunk(b"IEND", b""))
+    with pytest.raises(ValueError):
+        extract_image(bomb, engine=StubEngine())
+
+
+def test_red_seal_is_whitened_and_black_text_under_it_kept():
+    page = np.full((200, 200, 3), 255, np.uint8)
+    cv2.rectangle(page, (60, 90), (140, 110), (0, 0, 0), -1)  # black text
+    seal = np.full_like(page, 255)
+    cv2.circle(seal, (100, 100), 60, (40, 40, 215), 12)
+    gray = suppress_red(np.minimum(page, seal))
+    assert gray[100, 45] > 235  # seal stroke alone → white
+    assert gray[100, 100] < 80  # black text under the seal → still dark
+
+
+def test_skew_estimate_recovers_the_rotation():
+    page = np.zeros((1000, 800), np.uint8)
+    for y in range(100, 900, 60):
+        cv2.line(page, (80, y), (720, y), 255, 2)
+    rotated = cv2.warpAffine(page, cv2.getRotationMatrix2D((400, 500), 2.0, 1.0), (800, 1000))
+    assert estimate_skew(rotated, 5.0) == pytest.approx(-2.0, abs=0.1)
+
+
+def test_lines_of_a_cell_join_without_space_for_cjk():
+    assert join_lines(["3268.20万", "元/年"]) == "3268.20万元/年"
+    assert join_lines(["宣传活动场", "次"]) == "宣传活动场次"
+    assert join_lines(["total", "score"]) == "total score"
+
+
+def test_rapidocr_uses_the_wheel_models_and_never_downloads(monkeypatch):
+    import socket
+
+    from rapidocr.utils import download_file
+
+    from extractors.ocr_engines import RapidOcrEngine
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(download_file.DownloadFile, "run", classmethod(refuse))
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    engine = RapidOcrEngine()
+    page = np.full((80, 400, 3), 255, np.uint8)
+    cv2.putText(page, "2022", (20, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (0, 0, 0), 3)
+    assert [b.text for b in engine.read(page)] == ["2022"]
+    assert engine.recognize([page])[0][0] == "2022"
+
+
+def test_engine_factory():
+    with pytest.raises(ValueError, match="unknown OCR engine"):
+        get_engine("tesseract")
+    try:
+        import paddleocr  # noqa: F401
+    except ImportError:
+        with pytest.raises(RuntimeError, match="paddleocr"):
+            get_engine("paddleocr")
+    assert get_engine("rapidocr") is get_engine("rapidocr")
+
+
+# ------------------------------------------------------------------ with OCR
+
+
+@pytest.mark.ocr
+def test_cell_texts_match(ocr_grid):
+    grid, _ = ocr_grid
+    wrong = []
+    total = 0
+    for table, expected in zip(grid.tables, EXPECTED["tables"]):
+        got = {(c.row, c.col): c for c in table.cells}
+        for cell in expected:
+            total += 1
+            read = got[(cell["row"], cell["col"])].text
+            if norm(read) != norm(cell["text"]):
+                wrong.append((cell["text"], read))
+    # known: a lone "—" reads as "一" (the glyphs are the same stroke)
+    assert len(wrong) <= 0.06 * total, wrong
+    indicators = {(c.row, c.col): c for c in grid.tables[1].cells}
+    assert indicators[(1, 0)].text == "产出指标" and indicators[(1, 0)].rowspan == 4
+    assert indicators[(4, 3)].text == "3268.20万元/年"
+    assert indicators[(3, 3)].text == "≥98%"
+
+
+@pytest.mark.ocr
+def test_confidence_per_cell(ocr_grid):
+    grid, _ = ocr_grid
+    cells = [c for t in grid.tables for c in t.cells]
+    assert all(0.0 <= c.confidence <= 1.0 for c in cells)
+    assert all(c.confidence == 1.0 for c in cells if c.text == "")
+    assert sum(c.confidence > 0.9 for c in cells) >= 0.9 * len(cells)
+
+
+@pytest.mark.ocr
+def test_text_outside_tables_becomes_lines(ocr_grid):
+    grid, debug = ocr_grid
+    lines = [norm(line.text) for line in grid.lines]
+    for expected in EXPECTED["lines"]:
+        assert norm(expected) in lines, lines
+    title = next(line for line in grid.lines if "自评表" in line.text)
+    assert title.bbox.bottom < grid.tables[0].bbox.top
+    assert [type(b).__name__ for b in grid.blocks()] == ["TextLine"] * 3 + ["Table", "TextLine", "Table"]
+    assert (debug / f"{PAGE.stem}-p001.png").exists()
