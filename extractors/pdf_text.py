@@ -48,11 +48,12 @@ def extract_pdf_text(path: Path, skip_pages: set[int] | None = None) -> tuple[Gr
             try:
                 height = page.get_height()
                 chars = page_chars(page, height)
-                kind = page_kind(chars, image_share(page))
+                paths = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1))
+                kind = page_kind(chars, image_share(page), len(paths))
                 kinds.append(kind)
                 if kind != "text" or (skip_pages and number in skip_pages):
                     continue
-                page_tables, page_lines = read_page(chars, page_edges(page, height), number)
+                page_tables, page_lines = read_page(chars, page_edges(paths, height), number)
                 tables.extend(page_tables)
                 lines.extend(page_lines)
             finally:
@@ -106,11 +107,11 @@ def edge(x0: float, top: float, x1: float, bottom: float) -> dict:
             "orientation": orientation, "object_type": "line"}
 
 
-def page_edges(page, height: float) -> list[dict]:
-    """Horizontal and vertical rules drawn on the page: thin paths, and axis-aligned path segments."""
+def page_edges(paths: list, height: float) -> list[dict]:
+    """Horizontal and vertical rules drawn by the page's paths: thin paths, and axis-aligned segments."""
     edges = []
     point_x, point_y = ctypes.c_float(), ctypes.c_float()
-    for path in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
+    for path in paths:
         left, bottom, right, top = path.get_bounds()
         if right - left < THIN or top - bottom < THIN:
             edges.append(edge(left, height - top, right, height - bottom))

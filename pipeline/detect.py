@@ -10,6 +10,7 @@ PDF, IMAGE, DOCX, XLSX, XLS, HTML, EMPTY, UNKNOWN = (
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 MIN_TEXT_CHARS = 20       # fewer characters than this on a page with an image → scanned
 CID_SHARE = 0.3           # share of (cid:N) glyphs above which a text layer is junk
+OUTLINED_TEXT_PATHS = 50  # paths drawn on a page with next to no text: glyphs drawn as outlines
 
 
 def sniff(path: Path) -> str:
@@ -51,14 +52,16 @@ def claimed_kind(path: Path) -> str:
     return {".pdf": PDF, ".docx": DOCX, ".xlsx": XLSX, ".xls": XLS, ".html": HTML, ".htm": HTML}.get(suffix, UNKNOWN)
 
 
-def page_kind(chars: list[dict], image_share: float) -> str:
+def page_kind(chars: list[dict], image_share: float, n_paths: int = 0) -> str:
     """`text`, `cid` (a text layer without a ToUnicode map: read it by OCR) or `scanned`.
 
-    chars: the page's characters (dicts with "text"); image_share: share of the page covered by images.
+    chars: the page's characters (dicts with "text"); image_share: share of the page covered by
+    images; n_paths: vector paths drawn. A page with next to no characters but an image over it,
+    or many paths (text converted to outlines), is read as a picture: by OCR.
     """
     if chars and sum(1 for char in chars if is_junk(char["text"])) / len(chars) > CID_SHARE:
         return "cid"
-    if len(chars) < MIN_TEXT_CHARS and image_share > 0.3:
+    if len(chars) < MIN_TEXT_CHARS and (image_share > 0.3 or n_paths > OUTLINED_TEXT_PATHS):
         return "scanned"
     return "text"
 

@@ -109,3 +109,9 @@ def test_table_ruled_only_horizontally_gets_its_columns_from_white_gaps():
         ("数量指标", "宣传活动场次", "≥12次", "15次", 20), ("质量指标", "宣传覆盖率", "≥90%", "95%", 20),
         ("社会效益指标", "交通事故起数同比下降", "≥2%", "3%", 30), ("服务对象满意度指标", "群众满意度", "≥90%", "96%", 30),
     ]
+
+
+def test_text_drawn_as_outlines_goes_to_ocr():
+    """Ghostscript's -dNoOutputFonts turns glyphs into paths: no text layer, so the page is read by OCR."""
+    grid, kinds = extract_pdf_text(Path(__file__).parent / "fixtures" / "pdf" / "text_as_outlines.pdf")
+    assert kinds == ["scanned"] and grid.tables == ()
