@@ -37,6 +37,8 @@ NOTES = [
     "images are not PDFs, so their scan figures cover scan_pdf files only.",
     "camelot (lattice, pdfium rendering) runs on text PDFs only, with a per-file timeout.",
     "Peers have no normalizer and no project block: those rows are n/a for them.",
+    "jixiao runs with --no-report (the peers write no QA report either); the line above the notes "
+    "gives its text-PDF speed with the report. "
     "pages/s = pages of the group's files / wall time of the child process (start-up included); "
     "layout sections share the text-PDF run and have no timing of their own (and show fewer rows).",
     "Shares are of truth rows; a missing row counts as wrong in every field.",
@@ -134,7 +136,7 @@ def run_jixiao(manifest: pd.DataFrame, args, cmd: list[str], console: Console) -
             (src / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(args.docs / path, src / path)
         console.print(f"[dim]jixiao: {group} ({len(files)} files)…[/dim]")
-        run = measured([*cmd, "run", str(src), "--out", str(out)], args.work / f"jixiao_{group}.log", args.run_timeout)
+        run = measured([*cmd, "run", str(src), "--out", str(out), "--no-report"], args.work / f"jixiao_{group}.log", args.run_timeout)
         tables = {name: read_output(out / f"{name}.csv") for name in ("documents", "projects", "indicators")}
         run["error"] = run_error(run, not tables["documents"].empty)
         runs[group], outputs[group] = run, tables
@@ -343,6 +345,14 @@ def main(argv: list[str] | None = None) -> int:
     bad = [f for f in files if f["group"] == "bad"]
     console.print(f"documents: status as expected {expected}/{len(files)}; "
                   f"bad files failed/skipped with an error message {sum(f['doc_ok'] for f in bad)}/{len(bad)}")
+    text_pdfs = args.work / "in" / "text_pdf"
+    if text_pdfs.exists():  # what the QA report (page images + report.html) adds on top
+        with_report = measured([*cmd, "run", str(text_pdfs), "--out", str(args.work / "out" / "text_pdf_report")],
+                               args.work / "jixiao_text_pdf_report.log", args.run_timeout)
+        text_pages = sum(pages[f["path"]] for f in files if f["group"] == "text_pdf")
+        runs["jixiao_text_pdf_with_report"] = with_report
+        console.print(f"jixiao on the text PDFs with report.html and page images: "
+                      f"{text_pages / with_report['seconds']:.2f} pages/s, peak RSS {with_report['peak_rss_mb']:.0f} MB")
     for note in NOTES:
         console.print(f"[dim]· {note}[/dim]")
     results = {"started": started, "seconds": time.perf_counter() - began, "jixiao_command": cmd,

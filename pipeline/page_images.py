@@ -1,6 +1,6 @@
 """QA page images for text-layer PDF pages: the page rendered with the detected cells drawn over it.
 
-Scanned pages get theirs from the OCR extractor; both are named `<stem>-pNNN.png` so the report
+Scanned pages get theirs from the OCR extractor; both are named `<stem>-pNNN` so the report
 places them by page.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from PIL import ImageDraw
 
 from pipeline.model import Grid
 
-DPI = 100
+DPI = 110  # A4 → 909 px wide: under the report's 1000 px, so it embeds the file as it is
 CELL = (0, 120, 255)
 TABLE = (230, 40, 40)
 
@@ -39,8 +39,8 @@ def draw_text_pages(path: Path, grid: Grid, out_dir: Path) -> list[Path]:
                 if table.bbox is not None:
                     box = table.bbox
                     draw.rectangle([box.x0 * scale, box.top * scale, box.x1 * scale, box.bottom * scale], outline=TABLE, width=3)
-            target = out_dir / f"{path.stem}-p{number:03d}.png"
-            image.save(target)
+            target = out_dir / f"{path.stem}-p{number:03d}.jpg"
+            image.save(target, quality=75)
             written.append(target)
     finally:
         pdf.close()

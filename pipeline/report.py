@@ -402,6 +402,8 @@ def _data_uri(path: Path) -> str:
     """The image downscaled to MAX_WIDTH as a JPEG data URI; empty when it cannot be read."""
     try:
         with Image.open(path) as image:
+            if image.format == "JPEG" and image.width <= MAX_WIDTH:  # already small enough: embed as is
+                return "data:image/jpeg;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
             image = image.convert("RGB")
             if image.width > MAX_WIDTH:
                 image = image.resize((MAX_WIDTH, max(1, round(image.height * MAX_WIDTH / image.width))))

@@ -163,7 +163,7 @@ def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
 
             draw_text_pages(path, grid, debug_dir)
         if debug_dir and debug_dir.exists():
-            result.page_images = sorted(str(p) for p in debug_dir.glob("*.png"))
+            result.page_images = sorted(str(p) for p in debug_dir.iterdir() if p.suffix in (".png", ".jpg"))
         from pipeline.segment import segment
 
         projects, lines = segment(grid)
