@@ -65,7 +65,7 @@ class RapidOcrEngine:
             "Global.model_root_dir": str(models),
             "Det.model_path": str(det),
             "Det.limit_type": "max",  # never upscale small crops; callers render at ~200 dpi
-            "Det.limit_side_len": 5000,
+            "Det.limit_side_len": 2400,  # an A4 page at 200 dpi; larger pages are detected at reduced size
             "Rec.model_path": str(rec),
             # narrow minimum input width: short cell crops (10, 20.00, %) are not padded to 320 px;
             # same text on the corpus, ~35% less recognition time
@@ -85,6 +85,7 @@ class RapidOcrEngine:
         ]
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """One batched pass of the recogniser (RapidOCR's public call takes one image; pinned rapidocr==3.10.0)."""
         if not crops:
             return []
         from rapidocr.ch_ppocr_rec import TextRecInput

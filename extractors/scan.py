@@ -1,10 +1,11 @@
 """Scanned pages and images → tables and text lines, offline.
 
-Per page: suppress red seals → deskew → binarize → ruled grid from long horizontal/vertical
-strokes (positions clustered, crossings checked, spans from the border segments actually inked)
-→ text lines cut from each cell by projection and recognised in one batch (no detection inside
-tables) → detection + recognition only on the bands of ink outside tables. Pixels go back to PDF
-points through the inverse deskew rotation.
+Per page: whiten red seals (colour) → deskew → binarize → find grey seals' rings → ruled grid from
+long horizontal/vertical strokes (positions clustered; a ruling must cross two others and be drawn
+through between two crossings; cells span the slots whose shared border is not drawn) → text lines
+cut from each cell by projection and recognised in one batch, with no detection inside tables (lone
+glyphs get a second look: = vs 二, ≤ mirrored, dashes) → detection + recognition only on the bands of
+ink outside tables. Pixels go back to PDF points through the inverse deskew rotation.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ class ScanSettings:
     line_tol: float = 0.03         # rulings closer than this are one line
     gap_bridge: float = 0.06       # dropouts in a ruling up to this are closed
     min_score: float = 0.5         # line reads below this are dropped (RapidOCR's own text_score default)
-    separator_coverage: float = 0.5   # inked share of a slot border that separates two cells (merged: ~0)
+    separator_coverage: float = 0.6   # longest inked stretch of a slot border that separates two cells
     min_table: tuple[float, float] = (0.6, 0.25)  # smallest table (w, h)
 
 
@@ -190,10 +191,52 @@ def read_cells(prepared: PageImage, engine: OcrEngine):
                 crops.append(_crop(prepared.clean, box, prepared.line_h))
                 owners.append((g_index, c_index))
                 boxes.append(box)
+    results = engine.recognize(crops)
+    single = [i for i, (x0, _, x1, _) in enumerate(boxes) if x1 - x0 <= 1.3 * prepared.line_h]
+    for i, read in zip(single, reread_glyphs([crops[i] for i in single], [results[i] for i in single], engine)):
+        results[i] = read
     reads: dict[tuple[int, int], list[tuple[str, float]]] = {}
-    for owner, read in zip(owners, engine.recognize(crops)):
+    for owner, read in zip(owners, results):
         reads.setdefault(owner, []).append(read)
     return reads, boxes
+
+
+MIRRORED = {"≥": "≤", "≤": "≥", ">": "<", "<": ">"}
+
+
+def reread_glyphs(crops: list[np.ndarray], reads: list[tuple[str, float]], engine: OcrEngine) -> list[tuple[str, float]]:
+    """Second look at lone glyphs, where the recogniser has no context (the 指标性质 column is all lone
+    operators, placeholders are lone dashes): 二 whose two strokes are equally long is =; a lone flat bar
+    read as nothing is a dash; a doubtful read is tried mirrored, since the recogniser reads ≥ well but
+    ≤ poorly."""
+    out = list(reads)
+    for i, (text, score) in enumerate(reads):
+        if text == "二" and _equal_bars(crops[i]):
+            out[i] = ("=", score)
+        elif score < 0.5 and _flat_bar(crops[i]):
+            out[i] = ("—", 0.5)  # "-", "---", "—": a placeholder the recogniser often returns as nothing
+    doubtful = [i for i, (_, score) in enumerate(out) if score < 0.9]
+    for i, (mirror, score) in zip(doubtful, engine.recognize([cv2.flip(crops[i], 1) for i in doubtful])):
+        if mirror in MIRRORED and score > out[i][1]:
+            out[i] = (MIRRORED[mirror], score)
+    return out
+
+
+def _flat_bar(crop: np.ndarray) -> bool:
+    """The ink is one thin horizontal bar."""
+    ink = crop < 128
+    rows, cols = np.count_nonzero(ink.any(axis=1)), np.count_nonzero(ink.any(axis=0))
+    return 0 < rows <= 0.3 * crop.shape[0] and cols >= 3 * rows
+
+
+def _equal_bars(crop: np.ndarray) -> bool:
+    """Two horizontal bars of the same length (=), not a short one over a long one (二)."""
+    ink = crop < 128
+    bars = _runs(ink.any(axis=1))
+    if len(bars) != 2:
+        return False
+    widths = [np.count_nonzero(ink[a:b].any(axis=0)) for a, b in bars]
+    return min(widths) >= 0.9 * max(widths)
 
 
 class _PointMapper:
@@ -315,10 +358,11 @@ def erase_rings(gray: np.ndarray, binary: np.ndarray, seals) -> None:
 
 
 def remove_specks(binary: np.ndarray, dpi: float) -> np.ndarray:
-    """Ink without scan specks (tiny connected components); used to find text, never to read it."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    """Ink without scan specks (tiny blobs; a small flat mark such as "-" stays); finds text, never reads it."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     min_area = max(6, int(20 * (dpi / 200) ** 2))
-    keep = stats[:, cv2.CC_STAT_AREA] >= min_area
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    keep = (stats[:, cv2.CC_STAT_AREA] >= min_area) | ((w >= 3 * h) & (w >= _px(0.025, dpi)))
     keep[0] = False
     return np.where(keep[labels], 255, 0).astype(np.uint8)
 
@@ -410,7 +454,7 @@ def find_tables(binary: np.ndarray, hmask: np.ndarray, vmask: np.ndarray, dpi: f
             continue
         inside_h = [s for s in hsegs if y <= s[0] <= y + h and x <= (s[1] + s[2]) / 2 <= x + w]
         inside_v = [s for s in vsegs if x <= s[0] <= x + w and y <= (s[1] + s[2]) / 2 <= y + h]
-        grid = _build_grid(_cluster(inside_h, tol), _cluster(inside_v, tol), binary, hmask, vmask, tol, settings)
+        grid = _build_grid(_cluster(inside_h, tol), _cluster(inside_v, tol), binary, hmask, vmask, dpi, settings)
         # big bold title glyphs can form a tiny "grid" of their own
         if grid is not None and grid.xs[-1] - grid.xs[0] >= min_w and grid.ys[-1] - grid.ys[0] >= min_h:
             grids.append(grid)
@@ -439,8 +483,9 @@ def _is_ruling(line, others, tol: int) -> bool:
     return len(crossings) >= 2 and any(_drawn(spans, a, b, tol) for a, b in zip(crossings, crossings[1:]))
 
 
-def _build_grid(rows, cols, binary, hmask, vmask, tol, settings) -> _Grid | None:
+def _build_grid(rows, cols, binary, hmask, vmask, dpi, settings) -> _Grid | None:
     """Rulings → slots → cells: neighbouring slots merge where the border between them is not drawn."""
+    tol = _px(settings.line_tol, dpi)
     while True:
         keep_r = [r for r in rows if _is_ruling(r, cols, tol)]
         keep_c = [c for c in cols if _is_ruling(c, keep_r, tol)]
@@ -466,26 +511,36 @@ def _build_grid(rows, cols, binary, hmask, vmask, tol, settings) -> _Grid | None
         ys.append(round(y_hi))
 
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    # inked share of each slot border: vsep[r][c] = border left of slot (r, c+1); hsep[r][c] = border above (r+1, c)
-    # a border is inked along enough of its length, and clear on at least one side: a line of cramped bold
-    # text, whose strokes chain into a "ruling" across a merged cell, has glyph bodies on both sides
+    # vsep[r][c]: border left of slot (r, c+1) drawn; hsep[r][c]: border above slot (r+1, c) drawn. Drawn means
+    # one long stretch, clear on at least one side: strokes of a line of cramped bold text chain into pieces
+    # of "ruling" across a merged cell, with glyph bodies on both sides
     w, h = binary.shape[1], binary.shape[0]
     near = max(2, tol // 2)  # the ruling itself, not text strokes that chain into a line a few pixels off
     vprof = [vmask[:, max(0, x - near): x + near + 1].any(axis=1) for x in xs]
     hprof = [hmask[max(0, y - near): y + near + 1, :].any(axis=0) for y in ys]
+    vink = [binary[:, max(0, x - near): x + near + 1].any(axis=1) for x in xs]
+    hink = [binary[max(0, y - near): y + near + 1, :].any(axis=0) for y in ys]
     vflank = [binary[:, max(0, x - tol - 3): max(1, x - tol)].any(axis=1)
               & binary[:, min(w - 1, x + tol + 1): x + tol + 4].any(axis=1) for x in xs]
     hflank = [binary[max(0, y - tol - 3): max(1, y - tol), :].any(axis=0)
               & binary[min(h - 1, y + tol + 1): y + tol + 4, :].any(axis=0) for y in ys]
+    gap = _px(settings.gap_bridge, dpi)
 
-    def separates(profile: np.ndarray, flank: np.ndarray, a: int, b: int) -> bool:
-        part = profile[a + tol: b - tol]
-        if part.size == 0:
+    def separates(mask_prof: np.ndarray, ink_prof: np.ndarray, flank: np.ndarray, a: int, b: int) -> bool:
+        """Drawn: a long stretch of ruling, clear on one side; or, both sides clear, a ruling that runs the
+        whole way once the ink beyond a dropout (a piece too short for the opening) is counted."""
+        lo, hi = a + tol, b - tol
+        if hi <= lo:
             return True
-        return float(part.mean()) >= settings.separator_coverage and float(flank[a + tol: b - tol].mean()) < 0.5
+        n, side = hi - lo, float(flank[lo:hi].mean())
+        return ((_longest_run(mask_prof[lo:hi], mask_prof[lo:hi], 0) >= settings.separator_coverage * n and side < 0.5)
+                or (_longest_run(ink_prof[lo:hi] | mask_prof[lo:hi], mask_prof[lo:hi], gap) >= 0.9 * n
+                    and side < 0.1))
 
-    vsep = [[separates(vprof[c + 1], vflank[c + 1], ys[r], ys[r + 1]) for c in range(n_cols - 1)] for r in range(n_rows)]
-    hsep = [[separates(hprof[r + 1], hflank[r + 1], xs[c], xs[c + 1]) for c in range(n_cols)] for r in range(n_rows - 1)]
+    vsep = [[separates(vprof[c + 1], vink[c + 1], vflank[c + 1], ys[r], ys[r + 1]) for c in range(n_cols - 1)]
+            for r in range(n_rows)]
+    hsep = [[separates(hprof[r + 1], hink[r + 1], hflank[r + 1], xs[c], xs[c + 1]) for c in range(n_cols)]
+            for r in range(n_rows - 1)]
 
     parent = list(range(n_rows * n_cols))
 
@@ -524,6 +579,19 @@ def _build_grid(rows, cols, binary, hmask, vmask, tol, settings) -> _Grid | None
 
 
 # ---------------------------------------------------------------- text inside cells
+
+
+def _longest_run(flags: np.ndarray, anchor: np.ndarray, bridge: int) -> int:
+    """Length of the longest stretch of True values, gaps up to `bridge` included, that holds some `anchor`."""
+    best, start, end, anchored = 0, 0, -bridge - 1, False
+    for p, q in _runs(flags):
+        if p - end > bridge:
+            start, anchored = p, False
+        end = q
+        anchored = anchored or bool(anchor[p:q].any())
+        if anchored:
+            best = max(best, end - start)
+    return best
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -569,8 +637,8 @@ def segment_lines(ink: np.ndarray, raw_ink: np.ndarray, box: tuple[int, int, int
         for ya, yb in _split_tall(sub, a, b, line_h):
             cols = np.flatnonzero(sub[ya:yb].any(axis=0))
             lo, hi = int(cols[0]), int(cols[-1])
-            if yb - ya < 0.2 * line_h and hi + 1 - lo < 0.5 * line_h:
-                continue  # a speck, not a line ('—' is wide and stays)
+            if yb - ya < 0.2 * line_h and hi + 1 - lo < 0.25 * line_h:
+                continue  # a speck, not a line ('-' is wide enough and stays)
             marks = np.flatnonzero(raw_ink[y0 + ya: y0 + yb, x0:x1].any(axis=0))
             for c in marks[marks > hi]:
                 if c - hi > 0.6 * line_h:
