@@ -37,9 +37,14 @@ class NumberMatch:
     tail: str
 
 
+_DOTTED_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})((?:\.\d{3})+)(\.\d+)(?![\d.])")
+
+
 def _prepare(text: str) -> str:
-    """NFKC (full-width digits, ，．％＞ folded) so one regex reads every form."""
-    return unicodedata.normalize("NFKC", text or "").strip()
+    """NFKC (full-width digits, ，．％＞ folded) so one regex reads every form; `1.831.00` (thousands
+    separators read as dots, as OCR does at small sizes) becomes `1,831.00`."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    return _DOTTED_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(".", ",") + m.group(3), text)
 
 
 def _decimal(sign: str, integer: str, frac: str) -> Decimal:

@@ -207,3 +207,11 @@ def test_parse_value_agrees_with_truth_files():
         agree["unit"] += parsed.unit == row["unit"]
     print({field: f"{n}/{len(rows)}" for field, n in agree.items()})
     assert all(n >= 0.99 * len(rows) for n in agree.values()), agree
+
+
+def test_thousands_read_as_dots_by_ocr():
+    from normalizers.numbers import parse_amount
+
+    assert parse_amount("1.831.00") == 1831.0
+    assert parse_amount("12.345.678.90") == 12345678.9
+    assert parse_amount("1.5") == 1.5
