@@ -63,14 +63,15 @@ def _annex(p: Project) -> Table:
 def build() -> Doc:
     p = load(DOC)[0]
     d = Doc(margins_cm=2.2)
-    d.title(f"曲沃县公安局交通警察大队{p['project_name']}项目\n{p['fiscal_year']}年度绩效自评报告", size=18,
+    name = p["project_name"] if p["project_name"].endswith("项目") else p["project_name"] + "项目"
+    d.title(f"曲沃县公安局交通警察大队{name}\n{p['fiscal_year']}年度绩效自评报告", size=18,
             after=12)
     d.prose(QUWO_INTRO)
     d.table(_budget(p))
     d.prose([("h2", "（三）项目绩效目标"), ("p", "（1）. 项目实施期绩效目标"), ("p", p["goal_expected"]),
              ("p", "（2）. 项目年度目标"), ("p", p["goal_expected"]), ("h1", "二、项目绩效情况"),
              ("p", "综合考虑预算执行情况、产出、效益、服务对象满意度各方面因素，通过数据采集及分析，最终评分结果："
-                   f"{p['project_name'].strip('“”')}项目绩效自评价结果为:总得分{plain(p['total_score'])}分，"
+                   f"{name}绩效自评价结果为:总得分{plain(p['total_score'])}分，"
                    f"属于\"{GRADE_WORD.get(p['grade'], p['grade'])}\"。")])
     section = p.role("section")
     for level1, heading in SECTIONS:
