@@ -97,6 +97,7 @@ TABLE_LABEL = re.compile(r"(公开\s*\d+(?:\s*-\s*\d+)?\s*表|附件\s*\d+)")
 YEAR = re.compile(r"(20\d{2})\s*年度")
 ANY_YEAR = re.compile(r"(20\d{2})\s*年")
 NARRATIVE_TOTAL = re.compile(r"总得分\s*(?:为|:|：)?\s*(\d+(?:\.\d+)?)\s*分")
+GOAL_HEADING = re.compile(r"(项目)?年度(绩效)?目标$")
 NARRATIVE_GRADE = re.compile(r"属于\s*[\"“”]?(优秀|良好|合格|不合格|优|良|中|差)")
 _NAME = r"(?!本|该|此|各|每|其中)([^，。：:；\s“”\"、（）()]{2,40}(?:、[^，。：:；\s“”\"、（）()]{2,40})*项目)"
 NARRATIVE_NAMES = (  # `X项目绩效自评…` after a clause boundary, else a paragraph opening `X项目预算…`
@@ -776,6 +777,10 @@ def narrative_facts(project: Project, lines: list[str]) -> None:
     if not project.project_name:
         found = (pattern.search("\n".join(lines)) for pattern in NARRATIVE_NAMES)
         project.project_name = next((match.group(1) for match in found if match), "")
+    if not project.goal_expected:
+        heading = next((i for i, line in enumerate(lines) if len(line) <= 20 and GOAL_HEADING.search(line)), None)
+        if heading is not None and heading + 1 < len(lines):
+            project.goal_expected = lines[heading + 1]
     if project.total_score is None:
         total = NARRATIVE_TOTAL.search(text)
         project.total_score = float(total.group(1)) if total else None
