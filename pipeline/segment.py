@@ -328,6 +328,11 @@ class Segmenter:
     def texts(self, cells: list[Cell]) -> str:
         return clean_cell("\n".join(self.stream.cell_text(c) for c in cells if self.stream.cell_text(c).strip()))
 
+    def roles_of(self, row: Row) -> tuple[dict[str, list[Cell]], dict[str, str]]:
+        """The row's cells under the open block's columns, and their text per role."""
+        by_role = assign(row.cells, self.columns)
+        return by_role, {role: self.texts(cells) for role, cells in by_role.items()}
+
     def project(self) -> Project:
         if self.current is None:
             self.new_project()
@@ -493,8 +498,7 @@ class Segmenter:
         return True
 
     def funds_row(self, row: Row) -> None:
-        by_role = assign(row.cells, self.columns)
-        values = {role: self.texts(cells) for role, cells in by_role.items()}
+        by_role, values = self.roles_of(row)
         if not any(values.values()):
             return
         assigned = {id(c) for cells in by_role.values() for c in cells}
@@ -590,8 +594,7 @@ class Segmenter:
 
     def task_row(self, row: Row) -> None:
         """部门整体 重点工作任务: an unnamed totals row, then one row per task."""
-        by_role = assign(row.cells, self.columns)
-        values = {role: self.texts(cells) for role, cells in by_role.items()}
+        by_role, values = self.roles_of(row)
         sub = header_columns([row], TASK_ROLES)
         if sub:
             self.columns = [c for c in self.columns if c.role not in {s.role for s in sub}] + sub
@@ -667,8 +670,7 @@ class Segmenter:
         return True
 
     def indicator_row(self, row: Row) -> None:
-        by_role = assign(row.cells, self.columns)
-        values = {role: self.texts(cells) for role, cells in by_role.items()}
+        by_role, values = self.roles_of(row)
         if not any(values.values()):
             return
         project = self.project()
