@@ -10,6 +10,7 @@ ink outside tables. Pixels go back to PDF points through the inverse deskew rota
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -683,10 +684,15 @@ def cell_text(parts: list[str]) -> str:
     return "—" * len(text) if text in ("一", "一一") else text
 
 
+# The recogniser's spaces next to a CJK character are spacing artefacts (`1 批`, `≤12 小时`), and
+# underscores at a line's ends are ruling remnants: both are dropped.
+_OCR_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) +| +(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
 def join_lines(parts: list[str]) -> str:
     """Join a cell's lines in reading order: no space for CJK or numbers, one space between Latin words."""
     out = ""
-    for part in (p.strip() for p in parts):
+    for part in (_OCR_SPACE.sub("", p).strip().strip("_").strip() for p in parts):
         if not part:
             continue
         if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
