@@ -65,18 +65,6 @@ def input_files(input_dir: Path) -> list[Path]:
     return sorted(p for p in input_dir.rglob("*") if p.is_file() and p.name not in SKIP_NAMES)
 
 
-_ENGINES: dict[str, object] = {}
-
-
-def ocr_engine(name: str):
-    """One OCR engine per worker process, created on first use (loading the models is slow)."""
-    if name not in _ENGINES:
-        from extractors.ocr_engines import get_engine
-
-        _ENGINES[name] = get_engine(name)
-    return _ENGINES[name]
-
-
 def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None) -> tuple[Grid, str, list[str]]:
     """Dispatch to the extractor for the kind; return the Grid, the file_type and warnings."""
     warnings: list[str] = []
@@ -89,9 +77,10 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None)
             if not settings.ocr:
                 warnings.append(f"{len(need_ocr)} page(s) without a usable text layer not read (OCR off)")
             else:
+                from extractors.ocr_engines import get_engine
                 from extractors.scan import extract_scanned_pdf
 
-                scanned = extract_scanned_pdf(path, pages=need_ocr, engine=ocr_engine(settings.ocr_engine), debug_dir=debug_dir)
+                scanned = extract_scanned_pdf(path, pages=need_ocr, engine=get_engine(settings.ocr_engine), debug_dir=debug_dir)
                 grid = Grid(
                     tables=grid.tables + scanned.tables, lines=grid.lines + scanned.lines,
                     pages=grid.pages, page_kinds=grid.page_kinds,
@@ -101,8 +90,9 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None)
         if not settings.ocr:
             raise NotAReport("image not read: OCR is off")
         from extractors.image import extract_image
+        from extractors.ocr_engines import get_engine
 
-        return extract_image(path, engine=ocr_engine(settings.ocr_engine), debug_dir=debug_dir), "image", warnings
+        return extract_image(path, engine=get_engine(settings.ocr_engine), debug_dir=debug_dir), "image", warnings
     if kind == detect.DOCX:
         from extractors.docx import extract_docx
 
