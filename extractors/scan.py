@@ -4,7 +4,8 @@ Per page: whiten red seals (colour) → deskew → binarize → find grey seals'
 long horizontal/vertical strokes (positions clustered; a ruling must cross two others and be drawn
 through between two crossings; cells span the slots whose shared border is not drawn) → text lines
 cut from each cell by projection and recognised in one batch, with no detection inside tables (lone
-glyphs get a second look: = vs 二, ≤ mirrored, dashes) → detection + recognition only on the bands of
+glyphs get a second look: = vs 二, ≤ mirrored, dashes; cells under a grey seal also try lines stacked
+about their middle, with and without the ring, and keep the most confident read) → detection + recognition only on the bands of
 ink outside tables. Pixels go back to PDF points through the inverse deskew rotation.
 """
 from __future__ import annotations
@@ -118,6 +119,8 @@ class PageImage:
     ink: np.ndarray                # text ink (255) without rulings or specks: what finds the lines
     raw_ink: np.ndarray            # text ink with its small marks (。，: .): what ends the lines
     grids: list[_Grid]
+    seals: list[tuple[float, float, float, float]]  # grey seals found: (cx, cy, inner, outer radius)
+    sealed: np.ndarray | None      # `clean` before the seal rings were whitened (None: no seal)
     matrix: np.ndarray             # 2x3 deskew rotation, original pixels → these pixels
     dpi: float
     tol: int
@@ -132,6 +135,7 @@ def prepare_page(image: np.ndarray, dpi: float, settings: ScanSettings = DEFAULT
     seals = find_seals(gray, binary, dpi)  # seals left after suppress_red: grey scans
     hmask, vmask = line_masks(binary, dpi, settings)
     grids = find_tables(binary, hmask, vmask, dpi, settings, seals)
+    sealed = gray.copy() if seals else None
     erase_rings(gray, binary, seals)
     tol = _px(settings.line_tol, dpi)
     rulings = ruling_mask(hmask, vmask, grids, tol)
@@ -139,7 +143,9 @@ def prepare_page(image: np.ndarray, dpi: float, settings: ScanSettings = DEFAULT
     ink = remove_specks(raw_ink, dpi)
     gray[rulings > 0] = 255
     line_h = _line_height(ink, grids, max(2, tol // 2), dpi)
-    return PageImage(gray, ink, raw_ink, grids, matrix, dpi, tol, line_h)
+    if sealed is not None:
+        sealed[rulings > 0] = 255
+    return PageImage(gray, ink, raw_ink, grids, seals, sealed, matrix, dpi, tol, line_h)
 
 
 def extract_image_page(
@@ -179,27 +185,73 @@ def extract_image_page(
 
 
 def read_cells(prepared: PageImage, engine: OcrEngine):
-    """Cut every cell into text lines and recognise them all in one batch: {(table, cell): [(text, score)]}."""
+    """Cut every cell into text lines and recognise them all in one batch: {(table, cell): [(text, score)]}.
+
+    A cell under a grey seal has the seal's strokes in its ink, which can fill the gaps between lines and
+    slice a line in two; such a cell also gets its lines laid out evenly about its middle (1, 2, ... lines),
+    and keeps whichever layout the recogniser reads with the most confidence.
+    """
     inset = max(2, prepared.tol // 2)
     crops: list[np.ndarray] = []
-    owners: list[tuple[int, int]] = []
     boxes: list[tuple[int, int, int, int]] = []
+    layouts: dict[tuple[int, int], list[list[int]]] = {}  # cell → candidate layouts, as indices into crops
     for g_index, grid in enumerate(prepared.grids):
         for c_index, spec in enumerate(grid.cells):
             x0, y0, x1, y1 = grid.box(*spec)
             inner = (x0 + inset, y0 + inset, x1 - inset, y1 - inset)
-            for box in segment_lines(prepared.ink, prepared.raw_ink, inner, prepared.line_h):
-                crops.append(_crop(prepared.clean, box, prepared.line_h))
-                owners.append((g_index, c_index))
-                boxes.append(box)
+            candidates = [segment_lines(prepared.ink, prepared.raw_ink, inner, prepared.line_h)]
+            if _under_seal(inner, prepared.seals):
+                candidates += centred_layouts(prepared.ink, inner, prepared.line_h)
+            sources = [prepared.clean] if len(candidates) == 1 else [prepared.clean, prepared.sealed]
+            owned = layouts.setdefault((g_index, c_index), [])
+            for source in sources:
+                for candidate in candidates:
+                    owned.append(list(range(len(crops), len(crops) + len(candidate))))
+                    for box in candidate:
+                        crops.append(_crop(source, box, prepared.line_h))
+                        boxes.append(box)
     results = engine.recognize(crops)
     single = [i for i, (x0, _, x1, _) in enumerate(boxes) if x1 - x0 <= 1.3 * prepared.line_h]
     for i, read in zip(single, reread_glyphs([crops[i] for i in single], [results[i] for i in single], engine)):
         results[i] = read
     reads: dict[tuple[int, int], list[tuple[str, float]]] = {}
-    for owner, read in zip(owners, results):
-        reads.setdefault(owner, []).append(read)
-    return reads, boxes
+    kept_boxes: list[tuple[int, int, int, int]] = []
+    for owner, candidates in layouts.items():
+        best = max(candidates, key=lambda idx: _layout_score([results[i] for i in idx]))
+        reads[owner] = [results[i] for i in best]
+        kept_boxes += [boxes[i] for i in best]
+    return reads, kept_boxes
+
+
+def _under_seal(box: tuple[int, int, int, int], seals) -> bool:
+    x0, y0, x1, y1 = box
+    return any(math.hypot(max(x0 - cx, 0, cx - x1), max(y0 - cy, 0, cy - y1)) < r for cx, cy, _, r in seals)
+
+
+def centred_layouts(ink: np.ndarray, box: tuple[int, int, int, int], line_h: float) -> list[list[tuple[int, int, int, int]]]:
+    """Layouts of 1, 2, ... lines of one line height each, stacked about the box's middle, each line cut to
+    the columns its band inks."""
+    x0, y0, x1, y1 = box
+    pitch = 1.25 * line_h  # a text line and its leading
+    mid = (y0 + y1) / 2
+    out = []
+    for k in range(1, max(1, int((y1 - y0) / pitch)) + 1):
+        layout = []
+        for i in range(k):
+            centre = mid + (i - (k - 1) / 2) * pitch
+            a, b = max(y0, int(centre - 0.6 * line_h)), min(y1, int(centre + 0.6 * line_h) + 1)
+            cols = np.flatnonzero(ink[a:b, x0:x1].any(axis=0))
+            if cols.size:
+                layout.append((x0 + int(cols[0]), a, x0 + int(cols[-1]) + 1, b))
+        if layout:
+            out.append(layout)
+    return out
+
+
+def _layout_score(reads: list[tuple[str, float]]) -> float:
+    """Confidence of a cell's layout: characters read, weighted by their line's score; an empty layout 0."""
+    chars = sum(len(t.strip()) for t, _ in reads)
+    return sum(len(t.strip()) * s for t, s in reads) / chars if chars else 0.0
 
 
 MIRRORED = {"≥": "≤", "≤": "≥", ">": "<", "<": ">"}

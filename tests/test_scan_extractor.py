@@ -24,6 +24,7 @@ from extractors.ocr_engines import OcrBox, get_engine
 from extractors.scan import cell_text, estimate_skew, extract_scanned_pdf, join_lines, render_dpi, suppress_red
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scan"
+CORPUS_SCANS = Path(__file__).parent / "corpus" / "docs" / "scan_pdf"
 PAGE = FIXTURES / "two_tables_rowspan_colspan_seal_rot1.5.jpg"
 EXPECTED = json.loads((FIXTURES / "two_tables_rowspan_colspan_seal_rot1.5.expected.json").read_text(encoding="utf-8"))
 
@@ -245,3 +246,18 @@ def test_text_outside_tables_becomes_lines(ocr_grid):
     assert title.bbox.bottom < grid.tables[0].bbox.top
     assert [type(b).__name__ for b in grid.blocks()] == ["TextLine"] * 3 + ["Table", "TextLine", "Table"]
     assert (debug / f"{PAGE.stem}-p001.png").exists()
+
+
+@pytest.mark.ocr
+def test_cells_under_a_grey_seal_are_read_whole():
+    """曲靖 14-2 scanned gray at 150 dpi: the seal's ring and arc text run through the 综合使用率 and
+    满意度 rows, the 说明 row and the 总分 row. Its strokes fill the gaps between lines, so cutting the
+    cells by their ink profile slices each line in two (the 总分 row read as '4' / 'ON20'); the
+    layouts stacked about each cell's middle, kept by the recogniser's confidence, read them whole."""
+    path = CORPUS_SCANS / "qujing_2022_14-1_to_14-5_scan150.pdf"
+    grid = extract_scanned_pdf(path, pages=[2], engine=get_engine("rapidocr"))
+    cells = {(c.row, c.col): c.text for c in grid.tables[-1].cells}
+    assert cells[(19, 0)] == "总分"
+    assert cells[(16, 4)] == "100"
+    assert cells[(18, 3)].startswith("此项目经费年") and cells[(18, 3)].endswith("故不进行自评。")
+    assert (cells[(19, 7)], cells[(19, 8)], cells[(19, 9)]) == ("100", "90", "优")
