@@ -163,6 +163,7 @@ def extract_image_page(
 
     tables = []
     for g_index, grid in enumerate(prepared.grids):
+        outline = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
         cells = []
         for c_index, (r, c, rs, cs) in enumerate(grid.cells):
             reads = cell_reads.get((g_index, c_index), [])
@@ -170,11 +171,13 @@ def extract_image_page(
             # empty cell: 1.0; ink that read as nothing credible: the best score seen (below min_score)
             confidence = (sum(s for _, s in kept) / len(kept) if kept
                           else max((s for _, s in reads), default=1.0))
+            box = grid.box(r, c, rs, cs)
             cells.append(Cell(row=r, col=c, text=cell_text([t for t, _ in kept]), rowspan=rs, colspan=cs,
-                              page=page, bbox=to_points(grid.box(r, c, rs, cs)), confidence=round(confidence, 4)))
+                              page=page, bbox=to_points(box), confidence=round(confidence, 4),
+                              upright=BBox(*(round(v * scale, 2) for v in box))))
         tables.append(Table(
             cells=tuple(cells), n_rows=len(grid.ys) - 1, n_cols=len(grid.xs) - 1, page=page,
-            bbox=to_points((grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])), method="scan-lattice-ocr",
+            bbox=to_points(outline), method="scan-lattice-ocr", upright=BBox(*(round(v * scale, 2) for v in outline)),
         ))
 
     free = free_text(prepared, engine)

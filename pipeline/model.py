@@ -28,6 +28,9 @@ class Cell:
     page: int = 1
     bbox: BBox | None = None
     confidence: float = 1.0
+    # scans: the cell in the deskewed page (points), where columns line up; bbox is its envelope on the
+    # page as published, which a 2° skew shifts by up to 25 pt between the top and the bottom of a page
+    upright: BBox | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Table:
     page: int
     bbox: BBox | None = None
     method: str = ""
+    upright: BBox | None = None  # scans: as Cell.upright
 
     def rows(self) -> list[list[Cell | None]]:
         """Dense row-major view: each slot holds the cell covering it (spans repeat the same Cell)."""

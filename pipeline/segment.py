@@ -162,7 +162,10 @@ class Column:
 
 
 def extent(cell: Cell) -> tuple[float, float]:
-    """Horizontal extent of a cell: its bbox, or its grid columns for formats without geometry."""
+    """Horizontal extent of a cell: its upright box (scans), its bbox, or its grid columns for formats
+    without geometry."""
+    if cell.upright is not None:
+        return cell.upright.x0, cell.upright.x1
     if cell.bbox is not None:
         return cell.bbox.x0, cell.bbox.x1
     return float(cell.col), float(cell.col + cell.colspan)
@@ -227,9 +230,10 @@ def continues(previous: Table, table: Table, between: list[TextLine]) -> bool:
     """Does table (first on its page) continue previous (last on the page before)?"""
     if table.page != previous.page + 1 or any(not BOILERPLATE.match(line.text.strip()) for line in between):
         return False
-    if previous.bbox is None or table.bbox is None:
+    a, b = previous.upright or previous.bbox, table.upright or table.bbox
+    if a is None or b is None:
         return False
-    return abs(previous.bbox.x0 - table.bbox.x0) < 6 and abs(previous.bbox.x1 - table.bbox.x1) < 6
+    return abs(a.x0 - b.x0) < 6 and abs(a.x1 - b.x1) < 6
 
 
 def build_stream(grid: Grid) -> Stream:

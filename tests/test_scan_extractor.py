@@ -261,3 +261,19 @@ def test_cells_under_a_grey_seal_are_read_whole():
     assert cells[(16, 4)] == "100"
     assert cells[(18, 3)].startswith("此项目经费年") and cells[(18, 3)].endswith("故不进行自评。")
     assert (cells[(19, 7)], cells[(19, 8)], cells[(19, 9)]) == ("100", "90", "优")
+
+
+@pytest.mark.ocr
+def test_columns_line_up_on_a_skewed_scan():
+    """宁夏 p2-3 at 200 dpi, scanned ~1.5° askew: on the page as published the bottom rows sit ~20 pt
+    to one side of the header, enough to push the 分值 cell out of its narrow column. Scanned cells also
+    carry their box in the deskewed page, and the segmenter reads columns from that."""
+    from pipeline.segment import segment
+
+    grid = extract_scanned_pdf(CORPUS_SCANS / "ningxia_2024_p2-3_scan200.pdf", engine=get_engine("rapidocr"))
+    table = max(grid.tables, key=lambda t: t.n_rows)
+    last_col = [c for c in table.cells if c.col == table.n_cols - 1]
+    assert max(c.upright.x0 for c in last_col) - min(c.upright.x0 for c in last_col) < 3
+    assert max(c.bbox.x0 for c in last_col) - min(c.bbox.x0 for c in last_col) > 10
+    last = next(i for p in segment(grid)[0] for i in p.indicators if i.name_raw == "群众对公安交管服务满意度")
+    assert (last.weight, last.score) == (10, 10)
