@@ -168,6 +168,22 @@ def test_equal_bars_tell_equals_from_er():
     assert _equal_bars(equals) and not _equal_bars(er)
 
 
+def test_lone_placeholder_reads_as_dash_or_dots():
+    """A placeholder the recogniser gives up on (score < 0.5): a bar is a dash, a row of dots is dots."""
+    from extractors.scan import reread_glyphs
+
+    class Unsure:
+        def recognize(self, crops):
+            return [("", 0.1)] * len(crops)
+
+    bar = np.full((30, 40), 255, np.uint8)
+    cv2.rectangle(bar, (6, 14), (34, 16), 0, -1)
+    dots = np.full((30, 40), 255, np.uint8)
+    for x in range(6, 34, 6):
+        cv2.rectangle(dots, (x, 14), (x + 2, 16), 0, -1)
+    assert [t for t, _ in reread_glyphs([bar, dots], [("", 0.2), ("……", 0.48)], Unsure())] == ["—", "....."]
+
+
 def test_lines_of_a_cell_join_without_space_for_cjk():
     assert cell_text(["一"]) == "—"  # a lone 一 in a cell is the placeholder dash
     assert join_lines(["3268.20万", "元/年"]) == "3268.20万元/年"
