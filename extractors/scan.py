@@ -1,12 +1,13 @@
 """Scanned pages and images → tables and text lines, offline.
 
-Per page: whiten red seals (colour) → deskew → binarize → find grey seals' rings → ruled grid from
-long horizontal/vertical strokes (positions clustered; a ruling must cross two others and be drawn
-through between two crossings; cells span the slots whose shared border is not drawn) → text lines
-cut from each cell by projection and recognised in one batch, with no detection inside tables (lone
-glyphs get a second look: = vs 二, ≤ mirrored, dashes; cells under a grey seal also try lines stacked
-about their middle, with and without the ring, and keep the most confident read) → detection + recognition only on the bands of
-ink outside tables. Pixels go back to PDF points through the inverse deskew rotation.
+Per page: whiten red seals (colour) → turn a page fed sideways or upside down → deskew → binarize →
+find grey seals' rings → ruled grid from long horizontal/vertical strokes (positions clustered; a
+ruling must cross two others and be drawn through between two crossings; cells span the slots whose
+shared border is not drawn) → text lines cut from each cell by projection and recognised in one
+batch, with no detection inside tables (lone glyphs get a second look: = vs 二, ≤ mirrored, dashes;
+cells under a grey seal also try lines stacked about their middle, with and without the ring, and
+keep the most confident read) → detection + recognition only on the bands of ink outside tables.
+Pixels go back to PDF points through the inverse of the turn and deskew.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import cv2
 import numpy as np
 
 from extractors.ocr_engines import OcrBox, OcrEngine, get_engine
+from extractors.orientation import quarter_turn, turn_page
 from pipeline.model import BBox, Cell, Grid, Table, TextLine
 
 
@@ -121,16 +123,22 @@ class PageImage:
     grids: list[_Grid]
     seals: list[tuple[float, float, float, float]]  # grey seals found: (cx, cy, inner, outer radius)
     sealed: np.ndarray | None      # `clean` before the seal rings were whitened (None: no seal)
-    matrix: np.ndarray             # 2x3 deskew rotation, original pixels → these pixels
+    matrix: np.ndarray             # 2x3 quarter turn + deskew, original pixels → these pixels
     dpi: float
     tol: int
     line_h: float
 
 
-def prepare_page(image: np.ndarray, dpi: float, settings: ScanSettings = DEFAULTS) -> PageImage:
-    """Seal suppression, deskew, binarization, ruled grid, and the ink and image the text is read from."""
+def prepare_page(image: np.ndarray, dpi: float, settings: ScanSettings = DEFAULTS,
+                 engine: OcrEngine | None = None) -> PageImage:
+    """Seal suppression, quarter turn (when an engine is given to read a few lines both ways), deskew,
+    binarization, ruled grid, and the ink and image the text is read from."""
     gray = suppress_red(image)
-    gray, matrix = rotate(gray, estimate_skew(binarize(gray, dpi), settings.max_skew))
+    turn = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    if engine is not None:
+        gray, turn = turn_page(gray, quarter_turn(gray, dpi, engine))
+    gray, skew = rotate(gray, estimate_skew(binarize(gray, dpi), settings.max_skew))
+    matrix = np.hstack([skew[:, :2] @ turn[:, :2], (skew[:, :2] @ turn[:, 2] + skew[:, 2])[:, None]])
     binary = binarize(gray, dpi)
     seals = find_seals(gray, binary, dpi)  # seals left after suppress_red: grey scans
     hmask, vmask = line_masks(binary, dpi, settings)
@@ -157,7 +165,7 @@ def extract_image_page(
     settings: ScanSettings = DEFAULTS,
 ) -> tuple[list[Table], list[TextLine]]:
     """Tables and text lines of one page image (BGR or gray); `scale` is PDF points per pixel."""
-    prepared = prepare_page(image, 72.0 / scale, settings)
+    prepared = prepare_page(image, 72.0 / scale, settings, engine)
     to_points = _PointMapper(cv2.invertAffineTransform(prepared.matrix), scale, image.shape[1], image.shape[0])
     cell_reads, crop_boxes = read_cells(prepared, engine)
 
