@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.scan_timing
 	$(BIN)/python -m bench.fuzz --files 1000 --seed 0
 
 corpus: $(STAMP)
@@ -30,4 +31,4 @@ corpus: $(STAMP)
 	$(BIN)/python -m tests.corpus.render
 
 clean:
-	rm -rf data/out bench/work bench/results.json
+	rm -rf data/out bench/work bench/results.json bench/scan_timing.json

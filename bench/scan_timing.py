@@ -9,12 +9,15 @@ For every page of tests/corpus/docs/scan_pdf/*.pdf it times, on the same rendere
 and scores cells against the text PDF the scan was made from (pdfplumber's ruled tables on the
 source page; cells matched by row/col, text compared in NFKC without whitespace).
 Pages are rendered at the scan's own resolution (150/200/300) and, for 300 dpi scans, also at the
-production resolution (render_dpi: 200). Not a test: it prints a table and writes nothing.
+production resolution (render_dpi: 200). Not a test: it prints a table, then the issue-5 speed
+criterion on the pages read at 200 dpi (median pipeline time, and pipeline against one raw full-page
+pass, page by page and in total, measured in this same run), and writes bench/scan_timing.json.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import re
 import resource
 import statistics
@@ -126,6 +129,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="pages per scan resolution (0 = all)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--no-alt", action="store_true", help="skip full+assign and raw (pipeline only)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "scan_timing.json")
     args = parser.parse_args()
 
     engine = get_engine("rapidocr")
@@ -183,7 +187,25 @@ def main() -> None:
             line += (f"           | {statistics.median(s['alt']):>6.2f}        {alt_acc:>6.1%}"
                      f"  | {statistics.median(s['raw']):>6.2f}")
         print(line)
-    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:.0f} MB")
+    at_200 = [s for label, s in rows.items() if label.endswith(("200 native", "→200"))]
+    pipe = [t for s in at_200 for t in s["pipe"]]
+    raw_times = [t for s in at_200 for t in s["raw"]]
+    summary = {"pages_at_200dpi": len(pipe), "peak_rss_mb": round(peak)}
+    if pipe:
+        summary["pipeline_median_s"] = round(statistics.median(pipe), 3)
+        summary["pipeline_total_s"] = round(sum(pipe), 2)
+        print(f"\nat 200 dpi: {len(pipe)} pages, pipeline median {statistics.median(pipe):.2f} s/page (target ≤ 1.5)")
+    if raw_times:
+        slower = sum(p > r for p, r in zip(pipe, raw_times))
+        summary.update(raw_median_s=round(statistics.median(raw_times), 3), raw_total_s=round(sum(raw_times), 2),
+                       pages_slower_than_raw=slower)
+        print(f"  one raw full-page RapidOCR pass: median {statistics.median(raw_times):.2f} s/page; "
+              f"total pipeline {sum(pipe):.1f} s vs raw {sum(raw_times):.1f} s; "
+              f"pipeline slower on {slower}/{len(pipe)} pages")
+    args.out.write_text(json.dumps({"rows": {k: {m: v for m, v in s.items()} for k, s in rows.items()},
+                                    "summary": summary}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
