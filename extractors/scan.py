@@ -143,6 +143,7 @@ def prepare_page(image: np.ndarray, dpi: float, settings: ScanSettings = DEFAULT
     seals = find_seals(gray, binary, dpi)  # seals left after suppress_red: grey scans
     hmask, vmask = line_masks(binary, dpi, settings)
     grids = find_tables(binary, hmask, vmask, dpi, settings, seals)
+    erase_fills(gray, binary, seals, dpi)
     sealed = gray.copy() if seals else None
     erase_rings(gray, binary, seals)
     tol = _px(settings.line_tol, dpi)
@@ -213,6 +214,8 @@ def read_cells(prepared: PageImage, engine: OcrEngine):
             candidates = [segment_lines(prepared.ink, prepared.raw_ink, inner, prepared.line_h)]
             if _under_seal(inner, prepared.seals):
                 candidates += centred_layouts(prepared.ink, inner, prepared.line_h)
+                candidates = [[without_seal_marks(prepared.ink, box, prepared.seals, prepared.line_h) for box in c]
+                              for c in candidates]
             sources = [prepared.clean] if len(candidates) == 1 else [prepared.clean, prepared.sealed]
             owned = layouts.setdefault((g_index, c_index), [])
             for source in sources:
@@ -257,6 +260,29 @@ def centred_layouts(ink: np.ndarray, box: tuple[int, int, int, int], line_h: flo
         if layout:
             out.append(layout)
     return out
+
+
+def without_seal_marks(ink: np.ndarray, box: tuple[int, int, int, int], seals,
+                       line_h: float) -> tuple[int, int, int, int]:
+    """A line cut short of a lone mark at its end that lies wholly inside a seal, well apart from the
+    print (a seal glyph beside 总分 in a merged label cell)."""
+    x0, y0, x1, y1 = box
+    pieces: list[list[int]] = []
+    for a, b in _runs(ink[y0:y1, x0:x1].any(axis=0)):
+        if pieces and a - pieces[-1][1] < 2 * line_h:
+            pieces[-1][1] = b
+        else:
+            pieces.append([a, b])
+
+    def seal_mark(a: int, b: int) -> bool:
+        return b - a <= 1.5 * line_h and any(
+            all(math.hypot(x - cx, y - cy) < r_in for x in (x0 + a, x0 + b) for y in (y0, y1)) for cx, cy, r_in, _ in seals)
+
+    while len(pieces) > 1 and seal_mark(*pieces[-1]):
+        pieces.pop()
+    while len(pieces) > 1 and seal_mark(*pieces[0]):
+        pieces.pop(0)
+    return x0 + pieces[0][0] if pieces else x0, y0, x0 + pieces[-1][1] if pieces else x1, y1
 
 
 def _layout_score(reads: list[tuple[str, float]]) -> float:
@@ -437,6 +463,29 @@ def erase_rings(gray: np.ndarray, binary: np.ndarray, seals) -> None:
         cv2.circle(ring, (round(cx), round(cy)), round((r_in + r_out) / 2), 255, round(r_out - r_in) + 5)
         binary[ring > 0] = 0
         gray[ring > 0] = 255
+
+
+def erase_fills(gray: np.ndarray, binary: np.ndarray, seals, dpi: float) -> None:
+    """Whiten, in place, solid ink inside each seal (its star): ink wider than any pen stroke of print,
+    which the recogniser would read as a stray character."""
+    if not seals:
+        return
+    disc = np.zeros_like(binary)
+    for cx, cy, r_in, _ in seals:
+        cv2.circle(disc, (round(cx), round(cy)), round(r_in), 255, -1)
+    # a local-mean threshold sees only the rim of a large fill: its dark inside is added
+    paper = float(np.median(gray[disc > 0]))
+    ink = np.where(((gray < 0.7 * paper) | (binary > 0)) & (disc > 0), 255, 0).astype(np.uint8)
+    size = _px(0.05, dpi) | 1
+    solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
+    edge = 2 * _px(0.02, dpi) + 1  # the star's blurred rim, lighter than its body
+    solid = cv2.dilate(solid, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (edge, edge))) > 0
+    if not solid.any():
+        return
+    # print over the star is overprinted, darker than the star's own tone: it stays
+    fill = solid & (gray >= 0.75 * float(np.median(gray[solid])))
+    binary[fill] = 0
+    gray[fill] = 255
 
 
 def remove_specks(binary: np.ndarray, dpi: float) -> np.ndarray:
@@ -800,7 +849,7 @@ def free_text(prepared: PageImage, engine: OcrEngine) -> list[OcrBox]:
             bands[-1][1] = b
         else:
             bands.append([a, b])
-    boxes: list[OcrBox] = []
+    crops: list[tuple[int, int, np.ndarray]] = []  # (x, y) of each band's crop on the page, and the crop
     margin = int(0.5 * line_h)
     for a, b in bands:
         if b - a < 0.3 * line_h:
@@ -809,11 +858,34 @@ def free_text(prepared: PageImage, engine: OcrEngine) -> list[OcrBox]:
         if cols.size == 0 or cols[-1] - cols[0] < 0.3 * line_h:
             continue
         y0, x0 = max(0, a - margin), max(0, int(cols[0]) - margin)
-        crop = page[y0: b + margin, x0: int(cols[-1]) + 1 + margin]
-        for box in engine.read(crop):
-            shifted = tuple((px + x0, py + y0) for px, py in box.polygon)
-            boxes.append(OcrBox(box.text, shifted, box.score))
+        crops.append((x0, y0, page[y0: b + margin, x0: int(cols[-1]) + 1 + margin]))
+    boxes: list[OcrBox] = []
+    for sheet in _stack(crops, gap=int(line_h)):
+        canvas = np.full((sheet[-1][0] + sheet[-1][3].shape[0], max(c.shape[1] for *_, c in sheet)), 255, np.uint8)
+        for top, _, _, crop in sheet:
+            canvas[top: top + crop.shape[0], : crop.shape[1]] = crop
+        for box in engine.read(canvas):
+            centre = (box.bbox[1] + box.bbox[3]) / 2
+            top, x0, y0, _ = next((t for t in reversed(sheet) if t[0] <= centre), sheet[0])
+            boxes.append(OcrBox(box.text, tuple((px + x0, py - top + y0) for px, py in box.polygon), box.score))
     return _merge_same_line(boxes)
+
+
+DETECT_SIDE = 2400  # the detector's own input limit (ocr_engines: Det.limit_side_len); taller is shrunk
+
+
+def _stack(crops: list[tuple[int, int, np.ndarray]], gap: int) -> list[list[tuple[int, int, int, np.ndarray]]]:
+    """Band crops stacked into as few sheets as the detector takes at full size, one pass per sheet
+    (a detector call per band costs more than the pixels it looks at): [(top on sheet, x, y, crop)]."""
+    sheets: list[list[tuple[int, int, int, np.ndarray]]] = []
+    top = 0
+    for x, y, crop in crops:
+        if not sheets or top + crop.shape[0] > DETECT_SIDE:
+            sheets.append([])
+            top = 0
+        sheets[-1].append((top, x, y, crop))
+        top += crop.shape[0] + gap
+    return sheets
 
 
 def _merge_same_line(boxes: list[OcrBox]) -> list[OcrBox]:

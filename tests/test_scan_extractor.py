@@ -169,6 +169,27 @@ def test_equal_bars_tell_equals_from_er():
     assert _equal_bars(equals) and not _equal_bars(er)
 
 
+def test_seal_star_is_whitened_and_print_over_it_kept():
+    """A grey seal's filled star reads as a stray character beside 总分; print over it is darker than
+    the star (ink over ink) and stays, as do thin strokes elsewhere in the seal."""
+    from extractors.scan import binarize, erase_fills
+
+    gray = np.full((400, 400), 235, np.uint8)
+    star = np.array([[200 + r * np.cos(a), 200 + r * np.sin(a)] for k, (r, a) in enumerate(
+        (60 if k % 2 == 0 else 23, -np.pi / 2 + k * np.pi / 5) for k in range(10))], np.int32)
+    cv2.fillPoly(gray, [star], 150)
+    cv2.line(gray, (120, 120), (150, 120), 150, 2)                 # a thin seal stroke
+    cv2.putText(gray, "90", (150, 215), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 40, 3)
+    digits = gray < 100
+    binary = binarize(gray, 200)
+    erase_fills(gray, binary, [(200.0, 200.0, 170.0, 180.0)], 200)
+    inside = np.zeros_like(gray)
+    cv2.fillPoly(inside, [star], 255)
+    assert (gray[(inside > 0) & ~digits] == 255).mean() > 0.95
+    assert (gray[digits] < 100).mean() > 0.95
+    assert (gray[119:122, 125:145] < 200).all()
+
+
 def test_lone_placeholder_reads_as_dash_or_dots():
     """A placeholder the recogniser gives up on (score < 0.5): a bar is a dash, a row of dots is dots."""
     from extractors.scan import reread_glyphs
@@ -307,9 +328,9 @@ def test_page_fed_sideways_or_upside_down_reads_as_upright(tmp_path, turns):
     cv2.imwrite(str(turned), np.rot90(page, turns))
     engine = get_engine("rapidocr")
     upright, fed = extract_image(source, engine=engine), extract_image(turned, engine=engine)
-    texts = lambda grid: Counter(norm(c.text) for t in grid.tables for c in t.cells if c.text)  # noqa: E731
-    # resampling differs between the two, so a cell under the seal may read differently
-    assert sum((texts(fed) & texts(upright)).values()) >= 0.95 * sum(texts(upright).values())
+    # the two are resampled differently, so stray reads of the seal differ: compare confident cells
+    texts = lambda grid: Counter(norm(c.text) for t in grid.tables for c in t.cells if c.text and c.confidence >= 0.9)  # noqa: E731
+    assert sum((texts(fed) & texts(upright)).values()) >= 0.95 * sum(texts(upright).values()) > 80
     assert [norm(line.text) for line in fed.lines[:2]] == ["2022年度项目支出绩效自评表", "公开14-16表"]
     height_pt, width_pt = (np.rot90(page, turns).shape[:2])
     boxes = [c.bbox for t in fed.tables for c in t.cells]
