@@ -214,8 +214,6 @@ def read_cells(prepared: PageImage, engine: OcrEngine):
             candidates = [segment_lines(prepared.ink, prepared.raw_ink, inner, prepared.line_h)]
             if _under_seal(inner, prepared.seals):
                 candidates += centred_layouts(prepared.ink, inner, prepared.line_h)
-                candidates = [[without_seal_marks(prepared.ink, box, prepared.seals, prepared.line_h) for box in c]
-                              for c in candidates]
             sources = [prepared.clean] if len(candidates) == 1 else [prepared.clean, prepared.sealed]
             owned = layouts.setdefault((g_index, c_index), [])
             for source in sources:
@@ -260,29 +258,6 @@ def centred_layouts(ink: np.ndarray, box: tuple[int, int, int, int], line_h: flo
         if layout:
             out.append(layout)
     return out
-
-
-def without_seal_marks(ink: np.ndarray, box: tuple[int, int, int, int], seals,
-                       line_h: float) -> tuple[int, int, int, int]:
-    """A line cut short of a lone mark at its end that lies wholly inside a seal, well apart from the
-    print (a seal glyph beside 总分 in a merged label cell)."""
-    x0, y0, x1, y1 = box
-    pieces: list[list[int]] = []
-    for a, b in _runs(ink[y0:y1, x0:x1].any(axis=0)):
-        if pieces and a - pieces[-1][1] < 2 * line_h:
-            pieces[-1][1] = b
-        else:
-            pieces.append([a, b])
-
-    def seal_mark(a: int, b: int) -> bool:
-        return b - a <= 1.5 * line_h and any(
-            all(math.hypot(x - cx, y - cy) < r_in for x in (x0 + a, x0 + b) for y in (y0, y1)) for cx, cy, r_in, _ in seals)
-
-    while len(pieces) > 1 and seal_mark(*pieces[-1]):
-        pieces.pop()
-    while len(pieces) > 1 and seal_mark(*pieces[0]):
-        pieces.pop(0)
-    return x0 + pieces[0][0] if pieces else x0, y0, x0 + pieces[-1][1] if pieces else x1, y1
 
 
 def _layout_score(reads: list[tuple[str, float]]) -> float:
