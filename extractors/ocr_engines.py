@@ -38,6 +38,9 @@ class OcrEngine(Protocol):
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Recognise single-line crops without detection: (text, score) per crop."""
 
+    def detect(self, image: np.ndarray) -> list[tuple[float, float, float, float]]:
+        """Boxes (x0, y0, x1, y1) of the text lines of an image, without recognising them."""
+
 
 def _bgr(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.stack([image] * 3, axis=-1) if image.ndim == 2 else image)
@@ -93,6 +96,13 @@ class RapidOcrEngine:
         res = self._ocr._load_rec_model()(TextRecInput(img=[_bgr(c) for c in crops]))
         return [(t, float(s)) for t, s in zip(res.txts, res.scores)]
 
+    def detect(self, image: np.ndarray) -> list[tuple[float, float, float, float]]:
+        """The detector alone (RapidOCR's public call would also recognise)."""
+        res = self._ocr._load_det_model()(_bgr(image))
+        if res.boxes is None:
+            return []
+        return [(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 0].max()), float(b[:, 1].max())) for b in res.boxes]
+
 
 class PaddleOcrEngine:
     """PaddleOCR 3.x with local model directories (the package downloads models otherwise, so we refuse).
@@ -135,6 +145,9 @@ class PaddleOcrEngine:
         if not crops:
             return []
         return [(r["rec_text"], float(r["rec_score"])) for r in self._rec.predict([_bgr(c) for c in crops])]
+
+    def detect(self, image: np.ndarray) -> list[tuple[float, float, float, float]]:
+        return [box.bbox for box in self.read(image)]
 
 
 ENGINES = {"rapidocr": RapidOcrEngine, "paddleocr": PaddleOcrEngine}

@@ -839,10 +839,17 @@ def free_text(prepared: PageImage, engine: OcrEngine) -> list[OcrBox]:
         canvas = np.full((sheet[-1][0] + sheet[-1][3].shape[0], max(c.shape[1] for *_, c in sheet)), 255, np.uint8)
         for top, _, _, crop in sheet:
             canvas[top: top + crop.shape[0], : crop.shape[1]] = crop
-        for box in engine.read(canvas):
-            centre = (box.bbox[1] + box.bbox[3]) / 2
-            top, x0, y0, _ = next((t for t in reversed(sheet) if t[0] <= centre), sheet[0])
-            boxes.append(OcrBox(box.text, tuple((px + x0, py - top + y0) for px, py in box.polygon), box.score))
+        # detection at ~16 px a line (its cost goes with the pixels), recognition at full resolution
+        f = min(1.0, 16.0 / max(1.0, line_h))
+        small = cv2.resize(canvas, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else canvas
+        found = [(int(a / f), int(b / f), int(math.ceil(c / f)), int(math.ceil(d / f))) for a, b, c, d in engine.detect(small)]
+        found = [(max(0, a), max(0, b), c, d) for a, b, c, d in found if c > a and d > b]
+        for (a, b, c, d), (text, score) in zip(found, engine.recognize([canvas[b:d, a:c] for a, b, c, d in found])):
+            if score < 0.5 or not text.strip():
+                continue  # RapidOCR's own text_score cut
+            top, x0, y0, _ = next((t for t in reversed(sheet) if t[0] <= (b + d) / 2), sheet[0])
+            boxes.append(OcrBox(text, ((a + x0, b - top + y0), (c + x0, b - top + y0), (c + x0, d - top + y0),
+                                       (a + x0, d - top + y0)), score))
     return _merge_same_line(boxes)
 
 

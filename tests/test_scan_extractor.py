@@ -31,7 +31,7 @@ EXPECTED = json.loads((FIXTURES / "two_tables_rowspan_colspan_seal_rot1.5.expect
 
 
 class StubEngine:
-    """Reads every line as 文 (score 0.9): exercises geometry without OCR."""
+    """Reads every line as 文 (score 0.9) and finds one line in any image: exercises geometry without OCR."""
 
     name = "stub"
 
@@ -40,6 +40,9 @@ class StubEngine:
 
     def recognize(self, crops):
         return [("文", 0.9)] * len(crops)
+
+    def detect(self, image):
+        return [(0, 0, min(10, image.shape[1]), min(10, image.shape[0]))]
 
 
 def norm(text: str) -> str:
