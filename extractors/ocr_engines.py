@@ -42,6 +42,9 @@ class OcrEngine(Protocol):
         """Boxes (x0, y0, x1, y1) of the text lines of an image, without recognising them."""
 
 
+DETECT_SIDE = 2400  # longest side the detector takes as is (an A4 page at 200 dpi); larger is shrunk
+
+
 def _bgr(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.stack([image] * 3, axis=-1) if image.ndim == 2 else image)
 
@@ -68,7 +71,7 @@ class RapidOcrEngine:
             "Global.model_root_dir": str(models),
             "Det.model_path": str(det),
             "Det.limit_type": "max",  # never upscale small crops; callers render at ~200 dpi
-            "Det.limit_side_len": 2400,  # an A4 page at 200 dpi; larger pages are detected at reduced size
+            "Det.limit_side_len": DETECT_SIDE,
             "Rec.model_path": str(rec),
             # narrow minimum input width: short cell crops (10, 20.00, %) are not padded to 320 px;
             # same text on the corpus, ~35% less recognition time

@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from extractors.ocr_engines import OcrBox, OcrEngine, get_engine
+from extractors.ocr_engines import DETECT_SIDE, OcrBox, OcrEngine, get_engine
 from extractors.orientation import quarter_turn, turn_page
 from pipeline.model import BBox, Cell, Grid, Table, TextLine
 
@@ -183,13 +183,13 @@ def extract_image_page(
             box = grid.box(r, c, rs, cs)
             cells.append(Cell(row=r, col=c, text=cell_text([t for t, _ in kept]), rowspan=rs, colspan=cs,
                               page=page, bbox=to_points(box), confidence=round(confidence, 4),
-                              upright=BBox(*(round(v * scale, 2) for v in box))))
+                              upright=to_points.upright(box)))
         tables.append(Table(
             cells=tuple(cells), n_rows=len(grid.ys) - 1, n_cols=len(grid.xs) - 1, page=page,
-            bbox=to_points(outline), method="scan-lattice-ocr", upright=BBox(*(round(v * scale, 2) for v in outline)),
+            bbox=to_points(outline), method="scan-lattice-ocr", upright=to_points.upright(outline),
         ))
 
-    free = free_text(prepared, engine)
+    free = free_text(prepared, engine, settings.min_score)
     lines = [TextLine(text=b.text, page=page, bbox=to_points(b.bbox)) for b in free]
     if debug_path is not None:
         draw_debug(prepared, crop_boxes, free, debug_path)
@@ -328,6 +328,10 @@ class _PointMapper:
         ys = np.clip(pts[:, 1], 0, self.height)
         s = self.scale
         return BBox(*(round(float(v) * s, 2) for v in (xs.min(), ys.min(), xs.max(), ys.max())))
+
+    def upright(self, box) -> BBox:
+        """The same box in the deskewed page, in points (where a table's columns line up)."""
+        return BBox(*(round(v * self.scale, 2) for v in box))
 
 
 # ---------------------------------------------------------------- image clean-up
@@ -809,7 +813,7 @@ def join_lines(parts: list[str]) -> str:
 # ---------------------------------------------------------------- text outside tables
 
 
-def free_text(prepared: PageImage, engine: OcrEngine) -> list[OcrBox]:
+def free_text(prepared: PageImage, engine: OcrEngine, min_score: float = DEFAULTS.min_score) -> list[OcrBox]:
     """Detection + recognition on the horizontal bands of ink outside tables; boxes in page pixels."""
     tol, line_h = prepared.tol, prepared.line_h
     page = prepared.clean.copy()
@@ -845,15 +849,12 @@ def free_text(prepared: PageImage, engine: OcrEngine) -> list[OcrBox]:
         found = [(int(a / f), int(b / f), int(math.ceil(c / f)), int(math.ceil(d / f))) for a, b, c, d in engine.detect(small)]
         found = [(max(0, a), max(0, b), c, d) for a, b, c, d in found if c > a and d > b]
         for (a, b, c, d), (text, score) in zip(found, engine.recognize([canvas[b:d, a:c] for a, b, c, d in found])):
-            if score < 0.5 or not text.strip():
-                continue  # RapidOCR's own text_score cut
+            if score < min_score or not text.strip():
+                continue
             top, x0, y0, _ = next((t for t in reversed(sheet) if t[0] <= (b + d) / 2), sheet[0])
             boxes.append(OcrBox(text, ((a + x0, b - top + y0), (c + x0, b - top + y0), (c + x0, d - top + y0),
                                        (a + x0, d - top + y0)), score))
     return _merge_same_line(boxes)
-
-
-DETECT_SIDE = 2400  # the detector's own input limit (ocr_engines: Det.limit_side_len); taller is shrunk
 
 
 def _stack(crops: list[tuple[int, int, np.ndarray]], gap: int) -> list[list[tuple[int, int, int, np.ndarray]]]:
