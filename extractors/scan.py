@@ -165,7 +165,10 @@ def extract_image_page(
     debug_path: Path | None = None,
     settings: ScanSettings = DEFAULTS,
 ) -> tuple[list[Table], list[TextLine]]:
-    """Tables and text lines of one page image (BGR or gray); `scale` is PDF points per pixel."""
+    """Tables and text lines of one page image (BGR or gray); `scale` is PDF points per pixel.
+    A page narrower or shorter than the smallest table holds none (and would shrink to nothing)."""
+    if min(image.shape[:2]) < _px(settings.min_table[1], 72.0 / scale):
+        return [], []
     prepared = prepare_page(image, 72.0 / scale, settings, engine)
     to_points = _PointMapper(cv2.invertAffineTransform(prepared.matrix), scale, image.shape[1], image.shape[0])
     cell_reads, crop_boxes = read_cells(prepared, engine)

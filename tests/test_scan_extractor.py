@@ -341,3 +341,12 @@ def test_page_fed_sideways_or_upside_down_reads_as_upright(tmp_path, turns):
     assert all(0 <= b.x0 < b.x1 <= width_pt * scale + 1 and 0 <= b.top < b.bottom <= height_pt * scale + 1 for b in boxes)
     wide = max(boxes, key=lambda b: b.x1 - b.x0)
     assert (wide.x1 - wide.x0 > wide.bottom - wide.top) == (turns % 2 == 0)
+
+
+def test_page_too_small_for_a_table_reads_as_empty(tmp_path):
+    """A 3 x 4000 px strip would shrink to nothing in the skew search; it holds no table, so it
+    reads as an empty page (the batch then skips the file as not a report) instead of failing."""
+    strip = tmp_path / "strip.png"
+    cv2.imwrite(str(strip), np.full((3, 4000), 255, np.uint8))
+    grid = extract_image(strip, engine=StubEngine())
+    assert grid.pages == 1 and grid.tables == () and grid.lines == ()
