@@ -7,7 +7,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipeline.run import DEFAULT_TIMEOUT, Settings, input_files, merge, run_batch
+from pipeline.inputs import list_inputs
+from pipeline.run import DEFAULT_TIMEOUT, Settings, merge, run_batch
 
 app = typer.Typer(add_completion=False, help="Budget-performance self-evaluation reports (绩效自评表) → one clean dataset.")
 console = Console(stderr=True)
@@ -36,7 +37,7 @@ def run(
     out.mkdir(parents=True, exist_ok=True)
     debug_dir = out / "pages"
     settings = Settings(ocr_engine=ocr_engine, ocr=ocr, timeout=timeout, jobs=jobs, debug_dir=debug_dir if report else None)
-    total = len(input_files(input_dir))
+    total = len(list_inputs(input_dir))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task("reading", total=total)
 

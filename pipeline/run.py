@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import detect
+from pipeline.inputs import InputItem, list_inputs, local_file
 from pipeline.model import Grid, Project, TextLine
 from pipeline.normalize import project_rows
 
 DEFAULT_TIMEOUT = 300.0
-SKIP_NAMES = {".DS_Store", "Thumbs.db", ".gitkeep"}
 
 
 @dataclass
@@ -59,10 +59,6 @@ def doc_id_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()[:16]
-
-
-def input_files(input_dir: Path) -> list[Path]:
-    return sorted(p for p in input_dir.rglob("*") if p.is_file() and p.name not in SKIP_NAMES)
 
 
 def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None) -> tuple[Grid, str, list[str]]:
@@ -127,44 +123,17 @@ def describe(error: BaseException) -> str:
     return f"{name}: {text}"[:300] if text else name
 
 
-def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
-    """Read one file into its rows; never raises."""
+def process_file(item: InputItem, settings: Settings) -> FileResult:
+    """Read one input into its rows; never raises."""
     started = time.perf_counter()
     document = {
-        "source_path": path.relative_to(root).as_posix(), "status": "failed", "error": "",
+        "source_path": item.source_path, "status": "failed", "error": "",
         "file_type": "", "pages": None, "n_projects": 0, "n_indicators": 0,
     }
     result = FileResult(document=document)
     try:
-        document["doc_id"] = doc_id_of(path)
-        kind = detect.sniff(path)
-        if kind == detect.EMPTY:
-            raise BadInput("empty file (0 bytes)")
-        claimed = detect.claimed_kind(path)
-        if claimed != kind and claimed in (detect.PDF, detect.DOCX, detect.XLSX):
-            what = {detect.HTML: "an HTML page (often a scraper's saved error page)", detect.UNKNOWN: "unrecognised bytes"}
-            raise BadInput(f"not a {claimed.upper()} despite its name: {what.get(kind, kind)}")
-        document["file_type"] = {detect.PDF: "pdf_text"}.get(kind, kind)
-        debug_dir = settings.debug_dir / document["doc_id"] if settings.debug_dir else None
-        grid, file_type, warnings = read_grid(path, kind, settings, debug_dir)
-        document.update(file_type=file_type, pages=grid.pages, page_kinds=";".join(grid.page_kinds))
-        if debug_dir and kind == detect.PDF:
-            from pipeline.page_images import draw_text_pages
-
-            draw_text_pages(path, grid, debug_dir)
-        if debug_dir and debug_dir.exists():
-            result.page_images = sorted(str(p) for p in debug_dir.iterdir() if p.suffix in (".png", ".jpg"))
-        from pipeline.segment import segment
-
-        projects, lines = segment(grid)
-        projects = [p for p in projects if p.indicators]
-        if not projects:
-            raise NotAReport(f"no 绩效自评表 found ({len(grid.tables)} table(s) read on {grid.pages} page(s))")
-        result.projects, result.funds, result.indicators = project_rows(document["doc_id"], projects)
-        document.update(document_facts(projects, lines, path))
-        document.update(n_projects=len(result.projects), n_indicators=len(result.indicators))
-        document["status"] = "partial" if warnings else "ok"
-        document["error"] = "; ".join(warnings)
+        with local_file(item) as path:
+            read_into(result, path, settings)
     except NotAReport as reason:
         document.update(status="skipped", error=str(reason))
     except BadInput as error:
@@ -175,6 +144,40 @@ def process_file(path: Path, root: Path, settings: Settings) -> FileResult:
         document.update(status="failed", error=describe(error))
     document["seconds"] = round(time.perf_counter() - started, 3)
     return result
+
+
+def read_into(result: FileResult, path: Path, settings: Settings) -> None:
+    """Read the file at path into result's rows; raises NotAReport / BadInput / any reader error."""
+    document = result.document
+    document["doc_id"] = doc_id_of(path)
+    kind = detect.sniff(path)
+    if kind == detect.EMPTY:
+        raise BadInput("empty file (0 bytes)")
+    claimed = detect.claimed_kind(path)
+    if claimed != kind and claimed in (detect.PDF, detect.DOCX, detect.XLSX):
+        what = {detect.HTML: "an HTML page (often a scraper's saved error page)", detect.UNKNOWN: "unrecognised bytes"}
+        raise BadInput(f"not a {claimed.upper()} despite its name: {what.get(kind, kind)}")
+    document["file_type"] = {detect.PDF: "pdf_text"}.get(kind, kind)
+    debug_dir = settings.debug_dir / document["doc_id"] if settings.debug_dir else None
+    grid, file_type, warnings = read_grid(path, kind, settings, debug_dir)
+    document.update(file_type=file_type, pages=grid.pages, page_kinds=";".join(grid.page_kinds))
+    if debug_dir and kind == detect.PDF:
+        from pipeline.page_images import draw_text_pages
+
+        draw_text_pages(path, grid, debug_dir)
+    if debug_dir and debug_dir.exists():
+        result.page_images = sorted(str(p) for p in debug_dir.iterdir() if p.suffix in (".png", ".jpg"))
+    from pipeline.segment import segment
+
+    projects, lines = segment(grid)
+    projects = [p for p in projects if p.indicators]
+    if not projects:
+        raise NotAReport(f"no 绩效自评表 found ({len(grid.tables)} table(s) read on {grid.pages} page(s))")
+    result.projects, result.funds, result.indicators = project_rows(document["doc_id"], projects)
+    document.update(document_facts(projects, lines, path))
+    document.update(n_projects=len(result.projects), n_indicators=len(result.indicators))
+    document["status"] = "partial" if warnings else "ok"
+    document["error"] = "; ".join(warnings)
 
 
 def document_facts(projects: list[Project], lines: list[TextLine], path: Path) -> dict:
@@ -214,10 +217,10 @@ def _worker_init() -> None:
     signal.signal(signal.SIGALRM, _alarm)
 
 
-def _work(path: Path, root: Path, settings: Settings) -> FileResult:
+def _work(item: InputItem, settings: Settings) -> FileResult:
     signal.setitimer(signal.ITIMER_REAL, settings.timeout)
     try:
-        return process_file(path, root, settings)
+        return process_file(item, settings)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
@@ -253,7 +256,7 @@ class Gazetteers:
 
 def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileResult]:
     """Process every file in worker processes; a worker that dies or hangs fails only its file."""
-    files = input_files(input_dir)
+    files = list_inputs(input_dir)
     results: dict[int, FileResult] = {}
     # Workers fork from this process with the readers already imported (spawn where fork is unsafe);
     # the gazetteer thread starts only after the fork, so no worker inherits a thread mid-work.
@@ -266,18 +269,18 @@ def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileRe
     while todo:
         pool = context.Pool(max(1, min(settings.jobs, len(todo))), initializer=_worker_init)
         gazetteers = gazetteers or Gazetteers()
-        pending = {index: pool.apply_async(_work, (files[index], input_dir, settings)) for index in todo}
+        pending = {index: pool.apply_async(_work, (files[index], settings)) for index in todo}
         todo = []
         try:
             for index, future in pending.items():
                 try:
                     results[index] = future.get(timeout=settings.timeout + 30)
                 except multiprocessing.TimeoutError:
-                    results[index] = crashed(files[index], input_dir, f"worker hung or died past {settings.timeout:.0f} s")
+                    results[index] = crashed(files[index], f"worker hung or died past {settings.timeout:.0f} s")
                     todo = [i for i in pending if i not in results]
                     break
                 except Exception as error:
-                    results[index] = crashed(files[index], input_dir, f"reader crashed: {describe(error)}")
+                    results[index] = crashed(files[index], f"reader crashed: {describe(error)}")
                 gazetteers.finish(results[index])
                 if progress:
                     progress(files[index], results[index])
@@ -289,10 +292,10 @@ def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileRe
     return [results[index] for index in range(len(files))]
 
 
-def crashed(path: Path, root: Path, error: str) -> FileResult:
-    document = {"source_path": path.relative_to(root).as_posix(), "status": "failed", "error": error}
+def crashed(item: InputItem, error: str) -> FileResult:
+    document = {"source_path": item.source_path, "status": "failed", "error": error}
     try:
-        document["doc_id"] = doc_id_of(path)
+        document["doc_id"] = doc_id_of(item.path)
     except OSError:
         document["doc_id"] = ""
     return FileResult(document=document)
