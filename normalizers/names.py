@@ -30,6 +30,7 @@ import io
 import logging
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
@@ -70,7 +71,8 @@ _GROUP_ALIASES = {alias: group for group, aliases in {
     "群众": ("社会公众", "公众", "人民群众", "人民", "广大群众", "群众群众"),
     "服务对象": ("受益对象", "受益人群", "服务受益人员", "社会公众或服务对象"),
 }.items() for alias in aliases}
-_TIME_WORDS = re.compile(r"^(?:\d{4}年度?|年度|全年|当年|本年度?)")
+_TIME_WORDS = re.compile(r"^(?:\d{4}年度?|年度|全年|当年|本年度?|全市|全区|全县|全省|全国|全镇|全乡|辖区)")
+_TOWARDS = re.compile(r"^(.+?)对(?!象|口|接|策|照|比|标|称|外)")  # 群众对交通秩序 → 群众; 服务对象 stays
 
 
 def strip_annotations(key: str) -> str:
@@ -106,7 +108,8 @@ _MEASURES = (
 )
 
 
-def _measure(key: str, level2: str = "") -> str:
+def measure_kind(key: str, level2: str = "") -> str:
+    """The kind a name's last words give (satisfaction, rate, time, count, money, standard) or ""."""
     for name, pattern in _MEASURES:
         if pattern.search(key):
             return name
@@ -144,7 +147,11 @@ class NameMatcher:
         entries: list[_Entry] = []
         self._contextual: dict[str, list[tuple[str, str]]] = {}
         self.level1: dict[str, str] = {}
-        for row in csv.DictReader(io.StringIO(taxonomy_csv.lstrip("\ufeff"))):
+        reader = csv.DictReader(io.StringIO(taxonomy_csv.lstrip("\ufeff")))
+        missing = {"canonical_name", "level2", "synonyms"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"taxonomy: no {', '.join(sorted(missing))} column (columns: canonical_name, level2, synonyms, level1)")
+        for row in reader:
             canonical = (row.get("canonical_name") or "").strip()
             if not canonical:
                 continue
@@ -158,7 +165,7 @@ class NameMatcher:
             for key in dict.fromkeys(match_key(n) for n in names):
                 cut = self._tokenizer.lcut(key)
                 entries.append(_Entry(canonical, (row.get("level2") or "").strip(), key, self._tokens(key),
-                                      _measure(key, (row.get("level2") or "").strip()), _head(cut)))
+                                      measure_kind(key, (row.get("level2") or "").strip()), _head(cut)))
         self._entries = tuple(entries)
         self._exact: dict[str, str] = {}
         self._keys: dict[str, list[str]] = {}
@@ -178,6 +185,10 @@ class NameMatcher:
     def _tokens(self, key: str) -> frozenset[str]:
         return frozenset(t for t in self._tokenizer.lcut(key) if t.strip() and t not in _STOP)
 
+    def similarity(self, key_a: str, key_b: str) -> float:
+        """0-100 likeness of two match keys, as the fuzzy step scores it (word F1 and character ratio)."""
+        return 0.6 * self._token_f1(self._tokens(key_a), self._tokens(key_b)) + 0.4 * fuzz.ratio(key_a, key_b)
+
     def _weight(self, tokens: frozenset[str]) -> float:
         return sum(self._idf.get(t, self._unseen_idf) for t in tokens)
 
@@ -192,7 +203,7 @@ class NameMatcher:
 
     def _fuzzy(self, key: str, level2: str) -> dict[str, float]:
         """Best fuzzy score per canonical name: 0.6 × token F1 + 0.4 × rapidfuzz character ratio."""
-        tokens, measure = self._tokens(key), _measure(key)
+        tokens, measure = self._tokens(key), measure_kind(key)
         head = _head_words(self._tokenizer.lcut(key))
         best: dict[str, float] = {}
         for entry in self._entries:
@@ -228,19 +239,20 @@ class NameMatcher:
     def _subject(self, key: str, canonical: str, entry: _Entry | None = None) -> str:
         """What the name puts before the concept's own words; `X对Y` keeps X; time words and aliases
         settle. After a specialisation the concept key (else its head) is cut off the name; after an
-        exact match the shortest of the concept's one- or two-word keys that ends the name (满意度 of
-        学生满意度), never a bare standard (明确性 of 年度绩效目标明确性 is the standard itself)."""
+        exact match the shortest of the concept's one- or two-word keys that ends the name as the
+        concept's name ends (满意度 of 学生满意度); an exact standard (…性) has none: its words are it."""
         if entry is not None:
             cut = entry.key if key.endswith(entry.key) else entry.head
+        elif canonical.endswith("性"):
+            cut = ""
         else:
-            heads = [k for k in self._keys.get(canonical, ()) if key.endswith(k) and k != key
-                     and len(self._tokens(k)) <= 2 and not _BARE_STANDARD.match(k)]
+            kind = _head(self._tokenizer.lcut(canonical))
+            heads = [k for k in self._keys.get(canonical, ()) if key.endswith(k) and k != key and k.endswith(kind)
+                     and len(self._tokens(k)) <= 2]
             cut = min(heads, key=len) if heads else ""
         rest = key[: -len(cut)] if cut and key.endswith(cut) else ""
-        words = self._tokenizer.lcut(rest)
-        if "对" in words:
-            words = words[: words.index("对")]
-        subject = _TIME_WORDS.sub("", "".join(words)).strip("的之与和及、,:")
+        towards = _TOWARDS.match(rest)
+        subject = _TIME_WORDS.sub("", towards.group(1) if towards else rest).strip("的之与和及、,:")
         return _GROUP_ALIASES.get(subject, subject)
 
     def candidates(self, name_raw: str, level2: str = "", k: int = 3) -> list[tuple[str, float]]:
@@ -258,6 +270,14 @@ class NameMatcher:
 
     def match_detail(self, name_raw: str, level2: str = "", context: str = "") -> Match:
         """The mapping of one name; context is the row's printed 一级/二级 labels (for bare 评分表 standards)."""
+        found = self._match(name_raw, level2, context)
+        if re.search("[a-z]", found.subject):  # keys are case-folded: give the subject its printed case (WIFI)
+            printed = re.search(re.escape(found.subject), unicodedata.normalize("NFKC", name_raw), re.IGNORECASE)
+            if printed:
+                return Match(found.canonical, found.score, printed.group(0))
+        return found
+
+    def _match(self, name_raw: str, level2: str, context: str) -> Match:
         key = match_key(name_raw)
         if not key or is_placeholder(name_raw):
             return Match("", 0.0)
