@@ -167,6 +167,9 @@ class NameMatcher:
                 entries.append(_Entry(canonical, (row.get("level2") or "").strip(), key, self._tokens(key),
                                       measure_kind(key, (row.get("level2") or "").strip()), _head(cut)))
         self._entries = tuple(entries)
+        self._by_head: dict[str, list[_Entry]] = {}
+        for entry in entries:
+            self._by_head.setdefault(entry.head, []).append(entry)
         self._exact: dict[str, str] = {}
         self._keys: dict[str, list[str]] = {}
         for entry in entries:
@@ -223,8 +226,9 @@ class NameMatcher:
     def _specialised(self, key: str) -> tuple[_Entry, float] | None:
         """The most specific concept all of whose words the name has and whose last word it ends with."""
         tokens = self._tokens(key)
-        found = [e for e in self._entries
-                 if len(e.key) >= MIN_SPECIAL_KEY and e.key != key and key.endswith(e.head) and e.tokens <= tokens
+        ending = (e for i in range(len(key)) for e in self._by_head.get(key[i:], ()))
+        found = [e for e in ending
+                 if len(e.key) >= MIN_SPECIAL_KEY and e.key != key and e.tokens <= tokens
                  and (len(e.tokens) >= 3 or key.endswith(e.key)) and not _BARE_STANDARD.match(e.key)]
         if not found:
             return None

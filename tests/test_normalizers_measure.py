@@ -53,3 +53,22 @@ def test_measure_on_the_names_never_seen():
 
     result = score_set(labelled_rows(DATA / "unseen_names_labelled.csv"), NameMatcher())
     assert result["measure_accuracy"] >= 0.97, result["wrong_measure"]
+
+
+def test_indicator_rows_carry_measure_and_subject():
+    """normalize → rows with measure for every named row and the concept's subject after matching."""
+    from normalizers.names import NameMatcher
+    from pipeline.model import Indicator, Project
+    from pipeline.normalize import match_names, project_rows
+
+    project = Project(seq=1, indicators=[
+        Indicator(1, 1, "指标1学生满意度", "满意度指标", "服务对象满意度指标", target_raw="100", actual_raw="100"),
+        Indicator(2, 1, "合理性(5分)", "项目决策(20分)", "绩效目标(10分)", table_role="scoring"),
+        Indicator(3, 1, "造林面积", "产出指标", "数量指标", target_raw="1.2万亩", actual_raw="1.2万亩"),
+        Indicator(4, 1, "指标2:", "产出指标", "数量指标", flags=["placeholder_row"]),
+    ])
+    _, _, rows = project_rows("doc", [project])
+    match_names(rows, NameMatcher())
+    got = [(r["name_canonical"], r["subject"], r["measure"]) for r in rows]
+    assert got == [("服务对象满意度", "学生", "satisfaction"), ("绩效目标合理性", "", "qualitative"),
+                   ("造林面积", "", "count"), ("", "", "")]
