@@ -15,8 +15,8 @@ in order:
 4. specialisation: every word of a concept's name (of 3+ chars) is in the name and the name ends the
    same way (`配套资金到位率` ⊇ 资金到位率, `家长满意度` ⊇ 满意度); a concept name of one or two words
    must end the name whole, a bare standard (`明确性`) never specialises; the most specific such
-   concept wins, two alike give "", and a negation (不, 未, 无 …) among the other words blocks it (80-99);
-   a bare standard of three characters (`合理性`) maps by steps 1-2 only;
+   concept wins, two alike give "", and a negation (不, 未, 无 …) among the other words blocks it (80-99).
+   A bare standard of three characters (`合理性`) maps by steps 1-2 only;
 5. fuzzy: 0.6 × IDF-weighted F1 of jieba tokens + 0.4 × rapidfuzz ratio of the characters, never
    across measures (a rate is not a count or a cost), minus LEVEL2_PENALTY when the row's 二级 differs
    from the concept's; below THRESHOLD, or within MARGIN of another canonical → "".
@@ -66,7 +66,7 @@ _ASIDE = re.compile(r"\([^()]*\)")
 MIN_SPECIAL_KEY = 3
 _BARE_STANDARD = re.compile(r"^[\u4e00-\u9fff]{2}性$")
 _NEGATIONS = frozenset("不 未 非 无 没有 不再 零".split())
-# Printed names of one group; the subject keeps the first.
+# Printed names of one group → the one a subject keeps.
 _GROUP_ALIASES = {alias: group for group, aliases in {
     "群众": ("社会公众", "公众", "人民群众", "人民", "广大群众", "群众群众"),
     "服务对象": ("受益对象", "受益人群", "服务受益人员", "社会公众或服务对象"),
