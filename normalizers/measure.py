@@ -4,7 +4,7 @@ One of MEASURES, so rows compare like with like where no canonical name fits:
 satisfaction (满意度), rate (a percentage or ratio), count (a number of things or a physical
 quantity: 人, 次, 亩, 平方米 …), money, duration (a span of time or a time limit), date (a point in
 time: `2023年12月`, `12月底前`), qualitative (a grade, yes/no or a statement).
-Order of evidence: a satisfaction name; a date target; a target without any number (qualitative);
+Order of evidence: a satisfaction name (or a row under 服务对象满意度指标 not named a rate); a date target; a target without any number (qualitative);
 a name that says rate (率, 比例 …); the unit of the target or of the 度量单位 column; the name's
 last words; a bare `100` (these forms print 100% so); a number left alone is a count. A row with
 no target at all is read from its name, then from its 二级 (数量指标 and 产出 rows count things).
@@ -53,7 +53,7 @@ def measure_of(name_raw: str, unit_raw: str = "", target_raw: str = "", actual_r
     name = strip_annotations(fold(clean_cell(name_raw)))
     if not name:
         return ""
-    if _SATISFACTION.search(name):
+    if _SATISFACTION.search(name) or (level2 == "服务对象满意度指标" and not _RATE_NAME.search(name)):
         return "satisfaction"
     target = fold(clean_cell(target_raw)) or fold(clean_cell(actual_raw))
     embedded = re.search(r"\d+(?:\.\d+)?%$", fold(clean_cell(name_raw)))
@@ -63,7 +63,7 @@ def measure_of(name_raw: str, unit_raw: str = "", target_raw: str = "", actual_r
         if _DATE.match(target):
             return "date"
         value = parse_value(target, "", "", "")
-        if value.operator == "定性" and not fold(unit_raw):
+        if value.operator == "定性":  # 作用明显 stays a grade whatever the 度量单位 column says
             return "qualitative"
         if _RATE_NAME.search(name):
             return "rate"
