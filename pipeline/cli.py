@@ -25,6 +25,7 @@ def run(
     jobs: int = typer.Option(1, min=1, help="Worker processes."),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, help="Seconds one file may take before it is failed."),
     report: bool = typer.Option(True, help="Write report.html and datapackage.json."),
+    taxonomy: Path = typer.Option(None, "--taxonomy", help="A team's own indicator taxonomy CSV (columns canonical_name, level2, synonyms[, level1]) instead of the packaged one."),
 ) -> None:
     """Read every file under INPUT_DIR and write documents/projects/funds/indicators (.csv + .parquet) to --out.
 
@@ -34,9 +35,12 @@ def run(
     if not input_dir.is_dir():
         console.print(f"[red]not a folder: {input_dir}")
         raise typer.Exit(EXIT_USAGE)
+    if taxonomy is not None:
+        _check_taxonomy(taxonomy)
     out.mkdir(parents=True, exist_ok=True)
     debug_dir = out / "pages"
-    settings = Settings(ocr_engine=ocr_engine, ocr=ocr, timeout=timeout, jobs=jobs, debug_dir=debug_dir if report else None)
+    settings = Settings(ocr_engine=ocr_engine, ocr=ocr, timeout=timeout, jobs=jobs, debug_dir=debug_dir if report else None,
+                        taxonomy=taxonomy)
     total = len(list_inputs(input_dir))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task("reading", total=total)
@@ -73,6 +77,42 @@ def unmapped(out_dir: Path = typer.Argument(..., help="An output folder of `jixi
 
     table = unmapped_names(out_dir, top=top)
     Console().print(table.to_string(index=False) if len(table) else "every indicator name is mapped")
+
+
+def _check_taxonomy(path: Path):
+    """A team's taxonomy CSV loaded once up front: a bad file is a usage error, not 100 failed documents."""
+    from normalizers.names import NameMatcher
+
+    try:
+        return NameMatcher(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        console.print(f"[red]taxonomy {path}: {error}")
+        raise typer.Exit(EXIT_USAGE)
+
+
+taxonomy_app = typer.Typer(add_completion=False, help="Grow the indicator taxonomy from the names a run left unmapped.")
+app.add_typer(taxonomy_app, name="taxonomy")
+
+
+@taxonomy_app.command("suggest")
+def taxonomy_suggest(
+    out_dir: Path = typer.Argument(..., help="An output folder of `jixiao run`."),
+    output: Path = typer.Option(None, "--output", "-o", help="CSV to write (default OUT_DIR/taxonomy_suggestions.csv)."),
+    taxonomy: Path = typer.Option(None, "--taxonomy", help="The taxonomy CSV grown so far: names it now maps are left out."),
+    min_rows: int = typer.Option(1, min=1, help="Leave out candidate concepts of fewer indicator rows."),
+) -> None:
+    """Cluster the unmapped indicator names of a run into candidate concepts with their row counts,
+    as rows in the taxonomy's columns that a person reviews and appends to their taxonomy CSV."""
+    from pipeline.suggest import suggest, write_suggestions
+
+    if not (out_dir / "indicators.csv").is_file():
+        console.print(f"[red]no indicators.csv in {out_dir}")
+        raise typer.Exit(EXIT_USAGE)
+    matcher = _check_taxonomy(taxonomy) if taxonomy is not None else None
+    table = suggest(out_dir, matcher, min_rows=min_rows)
+    path = output or out_dir / "taxonomy_suggestions.csv"
+    write_suggestions(table, path)
+    console.print(f"{len(table)} candidate concept(s) from {int(table['rows'].sum()) if len(table) else 0} unmapped row(s) → {path}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from normalizers.categories import canonical_level1, canonical_level2
+from normalizers.measure import measure_of
 from normalizers.names import NameMatcher
 from normalizers.values import parse_value
 from pipeline.model import Project
@@ -52,6 +53,11 @@ def project_rows(doc_id: str, projects: list[Project]) -> tuple[list[dict], list
                 "target_value": value.target_value if value else None,
                 "actual_value": value.actual_value if value else None,
                 "unit": value.unit if value else "",
+                "measure": "" if placeholder else measure_of(
+                    indicator.name_raw, indicator.unit_raw or (value.unit if value else ""),
+                    indicator.target_raw, indicator.actual_raw, level2, indicator.level1_raw,
+                ),
+                "subject": "",
                 "flags": flag_text([
                     *indicator.flags, *(value.flags if value else ()),
                     *(["low_ocr_confidence"] if indicator.confidence < LOW_OCR_CONFIDENCE else []),
@@ -61,7 +67,10 @@ def project_rows(doc_id: str, projects: list[Project]) -> tuple[list[dict], list
 
 
 def match_names(indicator_rows: list[dict], matcher: NameMatcher) -> None:
-    """Fill name_canonical and match_score of indicator rows (placeholders stay unmatched)."""
+    """Fill name_canonical, match_score and subject of indicator rows (placeholders stay unmatched);
+    the printed 一级/二级 labels are the context of bare 评分表 standards (合理性 under 绩效目标)."""
     for row in indicator_rows:
         if "placeholder_row" not in row["flags"].split(";"):
-            row["name_canonical"], row["match_score"] = matcher.match(row["name_raw"], row["level2"])
+            context = f"{row.get('level1_raw') or ''} {row.get('level2_raw') or ''}"
+            found = matcher.match_detail(row["name_raw"], row["level2"], context)
+            row["name_canonical"], row["match_score"], row["subject"] = found.canonical, found.score, found.subject

@@ -128,6 +128,8 @@ DESCRIPTIONS = {
         "nature_raw": "the 指标性质 column as printed",
         "unit_raw": "the 度量单位 / 单位 column as printed",
         "progress_raw": "完成进度 / 完成率 as printed",
+        "measure": "satisfaction, rate, count, money, duration, date or qualitative, from name, unit and target",
+        "subject": "the group or object of the canonical concept (学生 of 学生满意度), empty when none",
     },
 }
 

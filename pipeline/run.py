@@ -30,6 +30,7 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     jobs: int = 1
     debug_dir: Path | None = None
+    taxonomy: Path | None = None  # a team's own taxonomy CSV instead of the packaged one
 
 
 @dataclass
@@ -228,7 +229,8 @@ def _work(item: InputItem, settings: Settings) -> FileResult:
 class Gazetteers:
     """The name taxonomy and the region gazetteer, loaded once in the parent while workers read files."""
 
-    def __init__(self) -> None:
+    def __init__(self, taxonomy: Path | None = None) -> None:
+        self._taxonomy = taxonomy
         self._thread = threading.Thread(target=self._load, daemon=True)
         self._thread.start()
 
@@ -236,7 +238,7 @@ class Gazetteers:
         from normalizers.names import NameMatcher
         from normalizers.region import find_region
 
-        self.matcher = NameMatcher()
+        self.matcher = NameMatcher(self._taxonomy.read_text(encoding="utf-8") if self._taxonomy else None)
         self.find_region = find_region
         find_region(["北京市"])  # builds cpca's automaton now rather than on the first document
 
@@ -268,7 +270,7 @@ def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileRe
     todo = list(range(len(files)))
     while todo:
         pool = context.Pool(max(1, min(settings.jobs, len(todo))), initializer=_worker_init)
-        gazetteers = gazetteers or Gazetteers()
+        gazetteers = gazetteers or Gazetteers(settings.taxonomy)
         pending = {index: pool.apply_async(_work, (files[index], settings)) for index in todo}
         todo = []
         try:

@@ -34,6 +34,7 @@ INDICATORS = [
     "confidence",
     # extra
     "table_role", "nature_raw", "unit_raw", "progress_raw",
+    "measure", "subject",
 ]
 
 TABLES = {

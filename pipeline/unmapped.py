@@ -11,17 +11,22 @@ from normalizers.text import is_placeholder
 N_CANDIDATES = 3
 
 
-def unmapped_names(out_dir: Path, top: int = 30, matcher: NameMatcher | None = None) -> pd.DataFrame:
-    """OUT_DIR/indicators.csv → name_raw, count and the 3 nearest taxonomy candidates with scores,
-    for names whose name_canonical is empty (placeholder rows left out)."""
-    columns = ["name_raw", "count"] + [f"{part}_{i}" for i in range(1, N_CANDIDATES + 1) for part in ("candidate", "score")]
+def unmatched_rows(out_dir: Path) -> pd.DataFrame:
+    """The rows of OUT_DIR/indicators.csv whose name found no canonical match (placeholders left out)."""
     rows = pd.read_csv(Path(out_dir) / "indicators.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     flags = rows["flags"] if "flags" in rows else pd.Series("", index=rows.index)
-    open_rows = rows[
+    return rows[
         (rows["name_canonical"].str.strip() == "")
         & ~flags.str.contains("placeholder_row", regex=False)
         & ~rows["name_raw"].map(is_placeholder)
     ]
+
+
+def unmapped_names(out_dir: Path, top: int = 30, matcher: NameMatcher | None = None) -> pd.DataFrame:
+    """OUT_DIR/indicators.csv → name_raw, count and the 3 nearest taxonomy candidates with scores,
+    for names whose name_canonical is empty (placeholder rows left out)."""
+    columns = ["name_raw", "count"] + [f"{part}_{i}" for i in range(1, N_CANDIDATES + 1) for part in ("candidate", "score")]
+    open_rows = unmatched_rows(out_dir)
     if open_rows.empty:
         return pd.DataFrame(columns=columns)
     level2 = open_rows["level2"] if "level2" in open_rows else pd.Series("", index=open_rows.index)
