@@ -1,43 +1,12 @@
 """Column roles from header text: synonym matching, and cells placed under the header column above them."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-
-from normalizers.text import clean_cell, fold
+from normalizers.text import clean_cell
 from pipeline.model import Cell
-from pipeline.segment.vocabulary import FUNDS_ROLES, FUZZY_MIN, INDICATOR_ROLES, LEVEL_FUNDS_COLUMNS, TASK_ROLES
+from pipeline.segment.vocabulary import role_of
 
-
-def role_of(text: str, synonyms: dict[str, list[str]]) -> str | None:
-    """The role whose synonym this header text is (exact on folded text, else fuzzy for OCR slips)."""
-    return _role_of(text, id(synonyms))
-
-
-_SYNONYMS: dict[int, dict[str, str]] = {}
-
-
-@lru_cache(maxsize=65536)
-def _role_of(text: str, table: int) -> str | None:
-    key = re.sub(r"[:：]$|\((万元|元|%|分)\)$", "", fold(text))
-    if not key or len(key) > 16:
-        return None
-    choices = _SYNONYMS[table]
-    if key in choices:
-        return choices[key]
-    best = process.extractOne(key, list(choices), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
-    return choices[best[0]] if best else None
-
-
-def _register(*tables: dict[str, list[str]]) -> None:
-    for table in tables:
-        _SYNONYMS[id(table)] = {fold(name): role for role, names in table.items() for name in names}
-
-
-_register(INDICATOR_ROLES, FUNDS_ROLES, LEVEL_FUNDS_COLUMNS, TASK_ROLES)
 
 @dataclass(frozen=True)
 class Column:
@@ -77,12 +46,12 @@ def assign(cells: list[Cell], columns: list[Column]) -> dict[str, list[Cell]]:
 
 
 
-def header_columns(rows: list, synonyms: dict[str, list[str]]) -> list[Column]:
-    """Columns named by the header cells of one or two rows."""
+def header_columns(rows: list, kind: str) -> list[Column]:
+    """Columns named by the header cells of one or two rows, roles from `kind`'s role table."""
     columns = []
     for row in rows:
         for cell in row.cells:
-            role = role_of(cell.text, synonyms)
+            role = role_of(cell.text, kind)
             if role:
                 x0, x1 = extent(cell)
                 columns.append(Column(role, x0, x1, clean_cell(cell.text)))

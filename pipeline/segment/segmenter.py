@@ -14,14 +14,31 @@ from functools import lru_cache
 from normalizers.numbers import parse_amount, parse_number, parse_rate
 from normalizers.text import clean_cell, fold, is_placeholder
 from pipeline.model import Cell, Fund, Grid, Indicator, Project, TextLine
-from pipeline.segment.columns import Column, assign, extent, header_columns, role_of
+from pipeline.segment.columns import Column, assign, extent, header_columns
 from pipeline.segment.stream import Row, build_stream
 from pipeline.segment.vocabulary import (
-    ANY_YEAR, END_LABELS, FUND_SOURCES, FUNDS_ORDER, FUNDS_ROLES, GRADE_LABELS, GRADES, GOAL_HEADING,
-    HEADER_FIELDS, HEADER_KEYS, HEADER_LINE, INDICATOR_ROLES, LEVEL_FUNDS_COLUMNS, LEVEL_FUNDS_ROWS,
-    NARRATIVE_AMOUNTS, NARRATIVE_GRADE, NARRATIVE_NAMES, NARRATIVE_TOTAL, SCORING_LEVEL1, TABLE_LABEL,
-    TASK_ROLES, TITLE, TOTAL_LABELS, YEAR,
+    DEPARTMENT_TITLES, END_LABELS, FUND_SOURCES, FUNDS_BLOCK_WORD, FUNDS_GROUP_TITLES, FUNDS_GROUPS, FUNDS_ORDER, GOAL_LABELS, GRADE_LABELS, GRADES,
+    HEADER_FIELDS, HEADER_KEYS, HEADER_LINE, LEVEL_FUNDS_ROWS, ROLES, SCORING_LEVEL1, TOTAL_LABELS, role_of,
 )
+
+TITLE = re.compile(r"自评表")
+TABLE_LABEL = re.compile(r"(公开\s*\d+(?:\s*-\s*\d+)?\s*表|附件\s*\d+)")
+YEAR = re.compile(r"(20\d{2})\s*年度")
+ANY_YEAR = re.compile(r"(20\d{2})\s*年")
+NARRATIVE_TOTAL = re.compile(r"总得分\s*(?:为|:|：)?\s*(\d+(?:\.\d+)?)\s*分")
+GOAL_HEADING = re.compile(r"(项目)?年度(绩效)?目标$")
+NARRATIVE_GRADE = re.compile(r"属于\s*[\"“”]?(优秀|良好|合格|不合格|优|良|中|差)")
+_NAME = r"(?!本|该|此|各|每|其中)([^，。：:；\s“”\"、（）()]{2,40}(?:、[^，。：:；\s“”\"、（）()]{2,40})*项目)"
+NARRATIVE_NAMES = (  # `X项目绩效自评…` after a clause boundary, else a paragraph opening `X项目预算…`
+    re.compile(r"(?:^|[，。：:；])" + _NAME + r"(?=绩效)", re.M),
+    re.compile(r"^" + _NAME + r"(?=预算|资金)", re.M),
+)
+NARRATIVE_AMOUNTS = {
+    "budget_initial": re.compile(r"年初预算(?:数|资金)?\s*(?:为)?\s*([\d,]+(?:\.\d+)?)\s*万元"),
+    "budget_full_year": re.compile(r"全年预算(?:数|资金)?\s*(?:为)?\s*([\d,]+(?:\.\d+)?)\s*万元"),
+    "executed": re.compile(r"全年执行(?:数|资金)?\s*(?:为)?\s*([\d,]+(?:\.\d+)?)\s*万元"),
+    "execution_rate": re.compile(r"预算执行率\s*(?:为)?\s*(\d+(?:\.\d+)?\s*%)"),
+}
 
 
 class Segmenter:
@@ -95,9 +112,9 @@ class Segmenter:
                 setattr(self.current, field_name, field_line.group(2))
         if TITLE.search(text) and len(text) <= 40:
             if self.current is None or self.has_identity():
-                self.new_project("department" if "部门整体" in text else "project")
+                self.new_project("department" if any(word in text for word in DEPARTMENT_TITLES) else "project")
                 self.state = ""
-            elif "部门整体" in text:
+            elif any(word in text for word in DEPARTMENT_TITLES):
                 self.current.kind = "department"
             if year:
                 self.current.fiscal_year = int(year.group(1))
@@ -203,10 +220,10 @@ class Segmenter:
 
     # -- funds ---------------------------------------------------------------------------------
     def funds_header(self, row: Row, labels: list[str]) -> bool:
-        columns = header_columns([row], FUNDS_ROLES)
+        columns = header_columns([row], "funds")
         if len({c.role for c in columns} & {"budget_initial", "budget_full_year", "executed"}) < 2:
-            if any(label in ("项目资金情况(万元)", "项目资金情况") for label in labels) or (
-                self.state != "indicators" and any(label in ("预算资金", "实际支出资金") for label in labels)
+            if any(label in FUNDS_GROUP_TITLES for label in labels) or (
+                self.state != "indicators" and any(label in FUNDS_GROUPS for label in labels)
             ):
                 self.state = "group_funds"
                 self.group_funds_row(row)
@@ -221,7 +238,7 @@ class Segmenter:
         if not any(values.values()):
             return
         assigned = {id(c) for cells in by_role.values() for c in cells}
-        label_cells = [c for c in row.cells if id(c) not in assigned and "项目资金" not in fold(self.text(c))]
+        label_cells = [c for c in row.cells if id(c) not in assigned and FUNDS_BLOCK_WORD not in fold(self.text(c))]
         label = self.text(label_cells[-1]) if label_cells else ""
         project = self.project()
         source = fund_source(label) or FUNDS_ORDER[min(len(project.funds), len(FUNDS_ORDER) - 1)]
@@ -246,18 +263,18 @@ class Segmenter:
         """晋中's layout: 预算资金 / 实际支出资金 groups, one label and one amount per row."""
         texts = [self.text(c) for c in row.cells]
         keys = [fold(t) for t in texts]
-        group = next((k for k in keys if k in ("预算资金", "实际支出资金")), None)
+        group = next((k for k in keys if k in FUNDS_GROUPS), None)
         if group:
             self.memory["funds_group"] = group
         amount_index = max((i for i, t in enumerate(texts) if parse_amount(t) is not None and re.search(r"\d", t)), default=None)
         if amount_index is None:
             return
-        label_candidates = [t for i, t in enumerate(texts[:amount_index]) if keys[i] and keys[i] not in ("预算资金", "实际支出资金") and "项目资金" not in keys[i]]
+        label_candidates = [t for i, t in enumerate(texts[:amount_index]) if keys[i] and keys[i] not in FUNDS_GROUPS and FUNDS_BLOCK_WORD not in keys[i]]
         label = label_candidates[-1] if label_candidates else ""
         amount = parse_amount(texts[amount_index])
         project = self.project()
         fund = Fund(source=fund_source(label) or "other", label_raw=label)
-        if self.memory.get("funds_group") == "实际支出资金":
+        if self.memory.get("funds_group") == FUNDS_GROUPS[1]:
             fund.executed = amount
         else:
             fund.budget_full_year = amount
@@ -268,12 +285,12 @@ class Segmenter:
         self.touch(row.page)
 
     def level_funds_header(self, row: Row, labels: list[str]) -> bool:
-        columns = header_columns([row], LEVEL_FUNDS_COLUMNS)
+        columns = header_columns([row], "level_funds_columns")
         if len({c.role for c in columns} & {"central", "provincial", "municipal", "county"}) < 2:
             return False
         above = self.previous_row(row)
         if above is not None:
-            columns += [c for c in header_columns([above], LEVEL_FUNDS_COLUMNS) if c.role not in {k.role for k in columns}]
+            columns += [c for c in header_columns([above], "level_funds_columns") if c.role not in {k.role for k in columns}]
         self.columns = columns
         self.state = "level_funds"
         self.touch(row.page)
@@ -289,7 +306,7 @@ class Segmenter:
         project = self.project()
         funds = {fund.source: fund for fund in project.funds}
         headers = {c.role: c.text for c in self.columns}
-        for source in LEVEL_FUNDS_COLUMNS:
+        for source in ROLES["level_funds_columns"]:
             if source not in by_role:
                 continue
             text = self.texts(by_role[source])
@@ -306,15 +323,15 @@ class Segmenter:
         self.touch(row.page)
 
     def task_header(self, row: Row, labels: list[str]) -> bool:
-        if "任务名称" not in labels:
+        if not any(role_of(label, "tasks", False) == "label" for label in labels):
             return False
-        self.columns, self.state = header_columns([row], TASK_ROLES), "tasks"
+        self.columns, self.state = header_columns([row], "tasks"), "tasks"
         return True
 
     def task_row(self, row: Row) -> None:
         """部门整体 重点工作任务: an unnamed totals row, then one row per task."""
         by_role, values = self.roles_of(row)
-        sub = header_columns([row], TASK_ROLES)
+        sub = header_columns([row], "tasks")
         if sub:
             self.columns = [c for c in self.columns if c.role not in {s.role for s in sub}] + sub
             return
@@ -339,12 +356,12 @@ class Segmenter:
 
     # -- goals ---------------------------------------------------------------------------------
     def goals_header(self, row: Row, labels: list[str]) -> bool:
-        expected = [c for c, l in zip(row.cells, labels) if l in ("预期目标", "目标", "年度目标")]
-        actual = [c for c, l in zip(row.cells, labels) if l in ("实际完成情况", "实际完成")]
-        if not expected or not actual or any(l == "三级指标" for l in labels):
+        expected = [c for c, l in zip(row.cells, labels) if l in GOAL_LABELS["expected"]]
+        actual = [c for c, l in zip(row.cells, labels) if l in GOAL_LABELS["actual"]]
+        if not expected or not actual or any(role_of(l, "indicators", False) == "name" for l in labels):
             return False
         self.columns = [Column("goal_expected", *extent(expected[0])), Column("goal_actual", *extent(actual[0]))]
-        self.columns += [Column("year", *extent(c)) for c, l in zip(row.cells, labels) if l in ("财年", "年度")]
+        self.columns += [Column("year", *extent(c)) for c, l in zip(row.cells, labels) if l in GOAL_LABELS["year"]]
         self.state = "goals"
         return True
 
@@ -362,11 +379,11 @@ class Segmenter:
 
     # -- indicators ----------------------------------------------------------------------------
     def indicator_header(self, row: Row, labels: list[str]) -> bool:
-        columns = header_columns([row], INDICATOR_ROLES)
+        columns = header_columns([row], "indicators")
         roles = {c.role for c in columns}
         following = self.next_row(row) if columns else None
         if following is not None:
-            more = header_columns([following], INDICATOR_ROLES)
+            more = header_columns([following], "indicators")
             if len(more) >= 2 and ("name" in roles or any(c.role == "name" for c in more)):
                 columns += more
                 roles |= {c.role for c in more}
@@ -376,7 +393,7 @@ class Segmenter:
         if "level1" not in roles and "level2" in roles:
             # An unnamed column just left of 二级 holds the 一级 labels (晋中's form).
             level2_x0 = min(c.x0 for c in columns if c.role == "level2")
-            left = [c for c in row.cells if extent(c)[1] <= level2_x0 + 1 and not role_of(self.text(c), INDICATOR_ROLES)]
+            left = [c for c in row.cells if extent(c)[1] <= level2_x0 + 1 and not role_of(self.text(c), "indicators")]
             if left:
                 columns.append(Column("level1", *extent(left[-1])))
         self.indicator_columns = self.columns = columns

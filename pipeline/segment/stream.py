@@ -2,12 +2,15 @@
 page breaks (a merged label split by the break made whole, a row split by the break merged back)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from normalizers.text import is_placeholder
 from pipeline.model import Cell, Grid, Table, TextLine
-from pipeline.segment.columns import extent, role_of
-from pipeline.segment.vocabulary import BOILERPLATE, INDICATOR_ROLES
+from pipeline.segment.columns import extent
+from pipeline.segment.vocabulary import role_of
+
+BOILERPLATE = re.compile(r"^(第?\s*[-—]?\s*\d+\s*[-—]?\s*页?(\s*/\s*共?\s*\d+\s*页?)?|[-—]\s*\d+\s*[-—])$")  # page numbers
 
 
 @dataclass
@@ -111,7 +114,7 @@ def mend_page_break(stream: Stream, last: Row, rows: list[Row]) -> list[Row]:
         and filled_below < filled_above
         and not spanning_below & filled_below
         and not any(is_placeholder(stream.cell_text(below[x])) for x in filled_below)
-        and not any(role_of(stream.cell_text(below[x]), INDICATOR_ROLES) for x in filled_below)
+        and not any(role_of(stream.cell_text(below[x]), "indicators") for x in filled_below)
         and all(above[x].rowspan == 1 for x in filled_below)
     ):
         for x in filled_below:
@@ -123,5 +126,5 @@ def mend_page_break(stream: Stream, last: Row, rows: list[Row]) -> list[Row]:
 
 def is_header_row(row: Row) -> bool:
     """A row naming three or more indicator columns (a header, perhaps repeated on a new page)."""
-    return sum(1 for cell in row.cells if role_of(cell.text, INDICATOR_ROLES)) >= 3
+    return sum(1 for cell in row.cells if role_of(cell.text, "indicators")) >= 3
 
