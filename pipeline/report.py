@@ -84,6 +84,10 @@ DESCRIPTIONS = {
         "project_attribute": "项目属性 as printed",
         "project_period": "项目期 as printed",
         "n_indicators": "indicator rows of this project",
+        "money_unit": "the unit the report printed money in (万元 or 元); amounts are 万元",
+        "project_code": "a project code printed glued to the project name",
+        "dept_code": "a budget-unit code printed with 主管部门 / 实施单位 (219 of 219-宁晋县教育局)",
+        "review_total_score": "a second total printed (财政审核评分, 市级评分 total)",
     },
     "funds": {
         "project_id": "the project the funds line belongs to",
@@ -99,6 +103,7 @@ DESCRIPTIONS = {
         "received": "实际到位资金, 万元, where the layout prints it",
         "weight": "分值 on that line",
         "score": "得分 on that line",
+        "money_unit": "the unit the report printed money in (万元 or 元); amounts are 万元",
     },
     "indicators": {
         "project_id": "the project the row belongs to",
@@ -128,6 +133,17 @@ DESCRIPTIONS = {
         "nature_raw": "the 指标性质 column as printed",
         "unit_raw": "the 度量单位 / 单位 column as printed",
         "progress_raw": "完成进度 / 完成率 as printed",
+        "review_score": "a second score column per row (市级评分, 财政审核评分, 复核得分)",
+        "scoring_method": "得分计算方法 / 评分标准 / 评分细则 as printed",
+        "indicator_note": "指标解释 / 指标说明 as printed",
+        "row_no": "序号 as printed",
+        "is_core": "是否核心指标 as printed",
+        "target_adjusted_raw": "调整指标值 as printed (target_raw is then the 年初指标值)",
+        "score_coefficient_raw": "得分系数 as printed",
+        "level1_weight": "weight printed inside the 一级 label (50 of 产出指标(50分))",
+        "level2_weight": "weight printed inside the 二级 label",
+        "measure": "satisfaction, rate, count, money, duration, date or qualitative",
+        "subject": "the group or object of the indicator (学生, 家长, 群众 …)",
     },
 }
 
