@@ -22,10 +22,11 @@ TEXT_ROLES = ("scoring_method", "indicator_note", "row_no", "is_core", "target_a
 def split_header_columns(row: Row, below: Row) -> list[Column]:
     """Header cells printed over two rows (`实际` above `完成值`): the role of the two halves joined,
     for cells of the same extent that name no role on their own."""
-    under = {extent(c): c for c in below.cells}
+    key = lambda cell: tuple(round(x) for x in extent(cell))  # noqa: E731
+    under = {key(c): c for c in below.cells}
     columns = []
     for cell in row.cells:
-        other = under.get(extent(cell))
+        other = under.get(key(cell))
         if other is None or other is cell or not fold(cell.text) or not fold(other.text):
             continue
         if role_of(cell.text, "indicators") or role_of(other.text, "indicators"):
@@ -55,13 +56,9 @@ class Indicators(Recognizer):
         if following is not None:
             more = header_columns([following], "indicators")
             joined = split_header_columns(row, following)
-            if len(more) >= 2 and ("name" in roles or any(c.role == "name" for c in more)):
-                columns += more
-                roles |= {c.role for c in more}
-                seg.skip.add(id(following))
-            elif joined and "name" in roles | {c.role for c in joined}:
-                columns += joined
-                roles |= {c.role for c in joined}
+            if joined or (len(more) >= 2 and ("name" in roles or any(c.role == "name" for c in more))):
+                columns += more + joined
+                roles |= {c.role for c in more + joined}
                 seg.skip.add(id(following))
         if "name" not in roles or len(roles) < 3:
             return False
