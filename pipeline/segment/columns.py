@@ -1,4 +1,4 @@
-"""Column roles from header text: synonym matching, and cells placed under the header column above them."""
+"""Header columns and the cells under them: a data cell takes the role of the narrowest header column above it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
