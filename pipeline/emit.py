@@ -14,6 +14,7 @@ NUMERIC = {
     "budget_initial", "budget_full_year", "executed", "execution_rate", "budget_weight",
     "budget_score", "total_weight", "total_score", "received", "weight", "score", "seq", "page",
     "match_score", "target_value", "actual_value", "confidence",
+    "review_total_score", "review_score", "level1_weight", "level2_weight",
 }
 INTEGER = {"pages", "fiscal_year", "n_projects", "n_indicators", "page_start", "page_end", "seq", "page"}
 

@@ -92,6 +92,7 @@ class Fund:
     received: float | None = None
     weight: float | None = None
     score: float | None = None
+    money_unit: str = ""  # the unit the report printed money in (万元 / 元); amounts are always 万元
 
 
 @dataclass
@@ -112,6 +113,18 @@ class Indicator:
     table_role: str = "performance"
     confidence: float = 1.0
     flags: list[str] = field(default_factory=list)
+    # extra columns of the shared contract (COMMON.md): empty when not printed
+    review_score: float | None = None  # a second score column: 市级评分, 财政审核评分, 复核得分
+    scoring_method: str = ""  # 得分计算方法 / 评分标准 / 评分细则 as printed
+    indicator_note: str = ""  # 指标解释 / 指标说明
+    row_no: str = ""  # 序号 as printed
+    is_core: str = ""  # 是否核心指标 as printed
+    target_adjusted_raw: str = ""  # 调整指标值 (target_raw is then the 年初指标值)
+    score_coefficient_raw: str = ""  # 得分系数 as printed
+    level1_weight: float | None = None  # weight printed inside the 一级 label (产出指标(50分))
+    level2_weight: float | None = None  # weight printed inside the 二级 label
+    measure: str = ""  # satisfaction, rate, count, money, duration, date, qualitative
+    subject: str = ""  # the group or object the indicator concerns (学生, 家长, 群众 …)
 
 
 @dataclass
@@ -138,6 +151,11 @@ class Project:
     total_weight: float | None = None
     total_score: float | None = None
     grade: str = ""
+    # extra columns of the shared contract (COMMON.md): empty when not printed
+    money_unit: str = ""  # the unit the report printed money in (万元 / 元); amounts are always 万元
+    project_code: str = ""  # a project code printed glued to the project name
+    dept_code: str = ""  # a budget-unit code printed with 主管部门 / 实施单位 (219 of 219-宁晋县教育局)
+    review_total_score: float | None = None  # a second total (财政审核评分, 市级评分 total)
     funds: list[Fund] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)

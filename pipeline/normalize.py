@@ -26,6 +26,7 @@ def project_rows(doc_id: str, projects: list[Project]) -> tuple[list[dict], list
                 "implementing_unit", "fiscal_year", "budget_initial", "budget_full_year", "executed",
                 "execution_rate", "budget_weight", "budget_score", "goal_expected", "goal_actual",
                 "total_weight", "total_score", "grade", "project_attribute", "project_period",
+                "money_unit", "project_code", "dept_code", "review_total_score",
             )},
             "flags": flag_text(project.flags),
             "n_indicators": len(project.indicators),
@@ -43,7 +44,9 @@ def project_rows(doc_id: str, projects: list[Project]) -> tuple[list[dict], list
                 **{key: getattr(indicator, key) for key in (
                     "seq", "page", "level1_raw", "level2_raw", "name_raw", "target_raw", "actual_raw",
                     "weight", "score", "deviation_note", "confidence", "table_role", "nature_raw",
-                    "unit_raw", "progress_raw",
+                    "unit_raw", "progress_raw", "review_score", "scoring_method", "indicator_note",
+                    "row_no", "is_core", "target_adjusted_raw", "score_coefficient_raw", "level1_weight",
+                    "level2_weight", "measure", "subject",
                 )},
                 "level1": canonical_level1(indicator.level1_raw, level2, indicator.table_role),
                 "level2": level2,

@@ -19,12 +19,14 @@ PROJECTS = [
     "total_weight", "total_score", "grade", "flags",
     # extra
     "project_attribute", "project_period", "n_indicators",
+    "money_unit", "project_code", "dept_code", "review_total_score",
 ]
 
 FUNDS = [
     "project_id", "source", "budget_initial", "budget_full_year", "executed", "execution_rate",
     # extra
     "doc_id", "seq", "label_raw", "received", "weight", "score",
+    "money_unit",
 ]
 
 INDICATORS = [
@@ -34,7 +36,8 @@ INDICATORS = [
     "confidence",
     # extra
     "table_role", "nature_raw", "unit_raw", "progress_raw",
-    "measure", "subject",
+    "review_score", "scoring_method", "indicator_note", "row_no", "is_core", "target_adjusted_raw",
+    "score_coefficient_raw", "level1_weight", "level2_weight", "measure", "subject",
 ]
 
 TABLES = {

@@ -1,0 +1,196 @@
+"""Funds blocks: the standard 年初预算数/全年预算数/全年执行数 table, 晋中's 预算资金/实际支出资金 groups,
+曲沃's transposed table by government level, and the 部门整体 重点工作任务 table."""
+from __future__ import annotations
+
+import re
+
+from normalizers.numbers import parse_amount, parse_rate
+from normalizers.text import fold
+from pipeline.model import Fund
+from pipeline.segment.blocks import Recognizer
+from pipeline.segment.columns import assign, header_columns
+from pipeline.segment.stream import Row
+from pipeline.segment.vocabulary import (
+    FUND_SOURCES, FUNDS_BLOCK_WORD, FUNDS_GROUP_TITLES, FUNDS_GROUPS, FUNDS_ORDER, LEVEL_FUNDS_ROWS, ROLES, role_of,
+)
+
+AMOUNT_ROLES = {"budget_initial", "budget_full_year", "executed"}
+LEVELS = {"central", "provincial", "municipal", "county"}
+
+
+def fund_source(label: str) -> str | None:
+    """The source (vocabulary fund_sources) a funds row's label names, if any."""
+    key = fold(label)
+    if not key:
+        return None
+    for source, names in FUND_SOURCES:
+        if any(fold(name) in key for name in names):
+            return source
+    return None
+
+
+def copy_total(project, fund: Fund) -> None:
+    """The project's budget figures from its total funds line."""
+    project.budget_initial, project.budget_full_year = fund.budget_initial, fund.budget_full_year
+    project.executed, project.execution_rate = fund.executed, fund.execution_rate
+
+
+class Funds(Recognizer):
+    """A header naming two of 年初预算数 / 全年预算数 / 全年执行数; then one line per source row."""
+
+    name = "funds"
+
+    def opens(self, row: Row, labels: list[str]) -> bool:
+        columns = header_columns([row], "funds")
+        if len({c.role for c in columns} & AMOUNT_ROLES) < 2:
+            return False
+        self.open(columns)
+        self.seg.touch(row.page)
+        return True
+
+    def take(self, row: Row) -> None:
+        seg = self.seg
+        by_role, values = seg.roles_of(row, self.columns)
+        if not any(values.values()):
+            return
+        assigned = {id(c) for cells in by_role.values() for c in cells}
+        label_cells = [c for c in row.cells if id(c) not in assigned and FUNDS_BLOCK_WORD not in fold(seg.text(c))]
+        label = seg.text(label_cells[-1]) if label_cells else ""
+        project = seg.project()
+        source = fund_source(label) or FUNDS_ORDER[min(len(project.funds), len(FUNDS_ORDER) - 1)]
+        fund = Fund(
+            source=source,
+            label_raw=label,
+            budget_initial=parse_amount(values.get("budget_initial", "")),
+            budget_full_year=parse_amount(values.get("budget_full_year", "")),
+            executed=parse_amount(values.get("executed", "")),
+            execution_rate=parse_rate(values.get("execution_rate", "")),
+            weight=parse_amount(values.get("weight", "")),
+            score=parse_amount(values.get("score", "")),
+        )
+        project.funds.append(fund)
+        if source == "total" and project.budget_weight is None:
+            copy_total(project, fund)
+            project.budget_weight, project.budget_score = fund.weight, fund.score
+        seg.touch(row.page)
+
+
+class GroupFunds(Recognizer):
+    """晋中's layout: 预算资金 / 实际支出资金 groups, one label and one amount per row."""
+
+    name = "group_funds"
+
+    def opens(self, row: Row, labels: list[str]) -> bool:
+        if any(label in FUNDS_GROUP_TITLES for label in labels) or (
+            self.seg.state != "indicators" and any(label in FUNDS_GROUPS for label in labels)
+        ):
+            self.open()
+            self.take(row)
+            return True
+        return False
+
+    def take(self, row: Row) -> None:
+        seg = self.seg
+        texts = [seg.text(c) for c in row.cells]
+        keys = [fold(t) for t in texts]
+        group = next((k for k in keys if k in FUNDS_GROUPS), None)
+        if group:
+            seg.memory["funds_group"] = group
+        amount_index = max((i for i, t in enumerate(texts) if parse_amount(t) is not None and re.search(r"\d", t)), default=None)
+        if amount_index is None:
+            return
+        label_candidates = [t for i, t in enumerate(texts[:amount_index]) if keys[i] and keys[i] not in FUNDS_GROUPS and FUNDS_BLOCK_WORD not in keys[i]]
+        label = label_candidates[-1] if label_candidates else ""
+        amount = parse_amount(texts[amount_index])
+        project = seg.project()
+        fund = Fund(source=fund_source(label) or "other", label_raw=label)
+        if seg.memory.get("funds_group") == FUNDS_GROUPS[1]:
+            fund.executed = amount
+        else:
+            fund.budget_full_year = amount
+        project.funds.append(fund)
+        if fund.source == "total":
+            project.budget_full_year = project.budget_full_year if project.budget_full_year is not None else fund.budget_full_year
+            project.executed = project.executed if project.executed is not None else fund.executed
+        seg.touch(row.page)
+
+
+class LevelFunds(Recognizer):
+    """曲沃's transposed funds table: one column per source (two levels named at least), one row per measure."""
+
+    name = "level_funds"
+
+    def opens(self, row: Row, labels: list[str]) -> bool:
+        seg = self.seg
+        columns = header_columns([row], "level_funds_columns")
+        if len({c.role for c in columns} & LEVELS) < 2:
+            return False
+        above = seg.previous_row(row)
+        if above is not None:
+            columns += [c for c in header_columns([above], "level_funds_columns") if c.role not in {k.role for k in columns}]
+        self.open(columns)
+        seg.touch(row.page)
+        return True
+
+    def take(self, row: Row) -> None:
+        seg = self.seg
+        label = fold(seg.text(row.cells[0])) if row.cells else ""
+        measure = next((m for m, keys in LEVEL_FUNDS_ROWS.items() if any(label.startswith(fold(k)) for k in keys)), None)
+        if measure is None:
+            return
+        by_role = assign(row.cells[1:], self.columns)
+        project = seg.project()
+        funds = {fund.source: fund for fund in project.funds}
+        headers = {c.role: c.text for c in self.columns}
+        for source in ROLES["level_funds_columns"]:
+            if source not in by_role:
+                continue
+            text = seg.texts(by_role[source])
+            fund = funds.get(source)
+            if fund is None:
+                fund = funds[source] = Fund(source=source, label_raw=headers.get(source, ""))
+                project.funds.append(fund)
+            value = parse_rate(text) if measure == "execution_rate" else parse_amount(text)
+            setattr(fund, measure, value)
+        total = funds.get("total")
+        if total is not None:
+            copy_total(project, total)
+        seg.touch(row.page)
+
+
+class Tasks(Recognizer):
+    """部门整体 重点工作任务: a 任务名称 header, an unnamed totals row, then one row per task."""
+
+    name = "tasks"
+
+    def opens(self, row: Row, labels: list[str]) -> bool:
+        if not any(role_of(label, "tasks", False) == "label" for label in labels):
+            return False
+        self.open(header_columns([row], "tasks"))
+        return True
+
+    def take(self, row: Row) -> None:
+        seg = self.seg
+        by_role, values = seg.roles_of(row, self.columns)
+        sub = header_columns([row], "tasks")
+        if sub:
+            self.columns = [c for c in self.columns if c.role not in {s.role for s in sub}] + sub
+            return
+        if not any(parse_amount(v) is not None for k, v in values.items() if k != "label"):
+            return
+        project = seg.project()
+        label = values.get("label", "")
+        if not label:
+            rows = [("total", values.get("budget_full_year"), values.get("executed")),
+                    ("current_fiscal", values.get("current_fiscal"), None), ("other", values.get("other"), None)]
+            for source, budget, executed in rows:
+                project.funds.append(Fund(source=source, budget_full_year=parse_amount(budget or ""), executed=parse_amount(executed or "")))
+            project.budget_full_year, project.executed = parse_amount(values.get("budget_full_year", "")), parse_amount(values.get("executed", ""))
+        else:
+            project.funds.append(Fund(
+                source="task", label_raw=label,
+                budget_full_year=parse_amount(values.get("budget_full_year", "")),
+                executed=parse_amount(values.get("executed", "")),
+                execution_rate=parse_rate(values.get("execution_rate", "")),
+            ))
+        seg.touch(row.page)

@@ -1,0 +1,127 @@
+"""Indicator tables: column roles from the header (one or two rows), then one Indicator per data row,
+一级/二级 labels carried down from merged or label-only rows."""
+from __future__ import annotations
+
+import re
+
+from normalizers.numbers import parse_number
+from normalizers.text import fold, is_placeholder
+from pipeline.model import Indicator
+from pipeline.segment.blocks import Recognizer
+from pipeline.segment.columns import Column, extent, header_columns
+from pipeline.segment.stream import Row
+from pipeline.segment.vocabulary import SCORING_LEVEL1, role_of
+
+# Columns whose text makes a row an indicator row even without a name (else it only carries labels).
+DATA_ROLES = ("target", "actual", "weight", "score", "nature", "unit", "progress",
+              "review_score", "target_adjusted_raw", "score_coefficient_raw", "is_core")
+# Roles copied to the Indicator field of the same name as printed.
+TEXT_ROLES = ("scoring_method", "indicator_note", "row_no", "is_core", "target_adjusted_raw", "score_coefficient_raw")
+
+
+def split_header_columns(row: Row, below: Row) -> list[Column]:
+    """Header cells printed over two rows (`实际` above `完成值`): the role of the two halves joined,
+    for cells of the same extent that name no role on their own."""
+    key = lambda cell: tuple(round(x) for x in extent(cell))  # noqa: E731
+    under = {key(c): c for c in below.cells}
+    columns = []
+    for cell in row.cells:
+        other = under.get(key(cell))
+        if other is None or other is cell or not fold(cell.text) or not fold(other.text):
+            continue
+        if role_of(cell.text, "indicators") or role_of(other.text, "indicators"):
+            continue
+        role = role_of(cell.text + other.text, "indicators", False)
+        if role:
+            columns.append(Column(role, *extent(cell), fold(cell.text + other.text)))
+    return columns
+
+
+class Indicators(Recognizer):
+    """A header naming the indicator (三级) and two more roles; `performance` when it has a target or
+    an actual column, else a `scoring` table (评分表)."""
+
+    name = "indicators"
+
+    def __init__(self, segmenter):
+        super().__init__(segmenter)
+        self.table_role = "performance"
+        self.table = -1
+
+    def opens(self, row: Row, labels: list[str]) -> bool:
+        seg = self.seg
+        columns = header_columns([row], "indicators")
+        roles = {c.role for c in columns}
+        following = seg.next_row(row) if columns else None
+        if following is not None:
+            more = header_columns([following], "indicators")
+            joined = split_header_columns(row, following)
+            if joined or (len(more) >= 2 and ("name" in roles or any(c.role == "name" for c in more))):
+                columns += more + joined
+                roles |= {c.role for c in more + joined}
+                seg.skip.add(id(following))
+        if "name" not in roles or len(roles) < 3:
+            return False
+        if "level1" not in roles and "level2" in roles:
+            # An unnamed column just left of 二级 holds the 一级 labels (晋中's form).
+            level2_x0 = min(c.x0 for c in columns if c.role == "level2")
+            left = [c for c in row.cells if extent(c)[1] <= level2_x0 + 1 and not role_of(seg.text(c), "indicators")]
+            if left:
+                columns.append(Column("level1", *extent(left[-1])))
+        self.table_role = "performance" if roles & {"target", "actual"} else "scoring"
+        if seg.state != self.name or seg.current is None or self.table != row.table:
+            seg.memory = {}
+        self.table = row.table
+        self.open(columns)
+        seg.touch(row.page)
+        return True
+
+    def take(self, row: Row) -> None:
+        seg = self.seg
+        by_role, values = seg.roles_of(row, self.columns)
+        if not any(values.values()):
+            return
+        project = seg.project()
+        name = values.get("name", "")
+        level_text = {level: values.get(level, "") for level in ("level1", "level2")}
+        if self.table_role == "scoring":
+            label = next((t for t in (name, level_text["level2"], level_text["level1"]) if SCORING_LEVEL1.match(fold(t))), None)
+            if label:
+                seg.memory["level1"] = re.sub(r"[:：]$", "", label)
+                return
+        if not name and not any(values.get(role, "") for role in DATA_ROLES):
+            for level, text in level_text.items():
+                if text:
+                    seg.memory[level] = text
+            return
+        levels = {}
+        for level, text in level_text.items():
+            if text:
+                seg.memory.pop(level, None)
+                levels[level] = text
+            else:
+                levels[level] = seg.memory.get(level, "")
+        name_cells = by_role.get("name") or row.cells
+        indicator = Indicator(
+            seq=len(project.indicators) + 1,
+            page=min(c.page for c in name_cells),
+            name_raw=name,
+            level1_raw=levels["level1"],
+            level2_raw=levels["level2"],
+            nature_raw=values.get("nature", ""),
+            target_raw=values.get("target", ""),
+            actual_raw=values.get("actual", ""),
+            unit_raw=values.get("unit", ""),
+            weight=parse_number(values.get("weight", "")),
+            score=parse_number(values.get("score", "")),
+            progress_raw=values.get("progress", ""),
+            deviation_note=values.get("deviation", ""),
+            table_role=self.table_role,
+            confidence=min((c.confidence for c in row.cells), default=1.0),
+            review_score=parse_number(values.get("review_score", "")),
+            **{role: values.get(role, "") for role in TEXT_ROLES},
+        )
+        if is_placeholder(name):
+            indicator.flags.append("placeholder_row")
+        project.indicators.append(indicator)
+        seg.touch(row.page)

@@ -1,0 +1,68 @@
+"""The header and label vocabulary of 自评表 (vocabulary.toml), loaded once, and role matching on it.
+
+`role_of(text, kind)` names the column role a header text stands for in a block kind's role table
+(`indicators`, `funds`, `level_funds_columns`, `tasks`): exact on the folded, tag-stripped text,
+else the closest synonym within an OCR slip.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from normalizers.text import fold
+
+_DATA = tomllib.loads((Path(__file__).with_name("vocabulary.toml")).read_text(encoding="utf-8"))
+
+FUZZY_MIN: int = _DATA["fuzzy_min"]
+ROLES: dict[str, dict[str, list[str]]] = _DATA["roles"]
+LEVEL_FUNDS_ROWS: dict[str, list[str]] = _DATA["level_funds_rows"]
+FUND_SOURCES: list[tuple[str, list[str]]] = list(_DATA["fund_sources"].items())
+FUNDS_ORDER: list[str] = _DATA["funds"]["order"]
+FUNDS_GROUP_TITLES: set[str] = {fold(t) for t in _DATA["funds"]["group_titles"]}
+FUNDS_GROUPS: list[str] = [fold(g) for g in _DATA["funds"]["groups"]]
+FUNDS_BLOCK_WORD: str = fold(_DATA["funds"]["block_word"])
+DEPARTMENT_TITLES: list[str] = _DATA["titles"]["department"]
+HEADER_FIELDS: dict[str, list[str]] = _DATA["header_fields"]
+GOAL_LABELS: dict[str, set[str]] = {role: {fold(t) for t in names} for role, names in _DATA["goals"].items()}
+TOTAL_LABELS: set[str] = {fold(t) for t in _DATA["labels"]["total"]}
+GRADE_LABELS: set[str] = {fold(t) for t in _DATA["labels"]["grade"]}
+END_LABELS: set[str] = {fold(t) for t in _DATA["labels"]["end"]}
+GRADES: dict[str, str] = _DATA["grades"]
+SCORING_LEVEL1 = re.compile("^(" + "|".join(map(re.escape, _DATA["labels"]["scoring_level1"])) + r")[:：]?$")
+HEADER_KEYS = {fold(name): field for field, names in HEADER_FIELDS.items() for name in names}
+HEADER_LINE = re.compile(
+    r"^(" + "|".join(re.escape(name) for names in HEADER_FIELDS.values() for name in names) + r")\s*[:：]\s*(\S.{0,60})$"
+)
+
+# Tags a header may carry anywhere (after fold): (a) (b) (b/a), (%) (万元) (元) (分), weights (20分) (20).
+_TAG = re.compile(r"\((?:[a-z]{1,3}(?:/[a-z]{1,3})?|%|万元|元|分|\d+(?:\.\d+)?分?)\)")
+_MAX_HEADER = 16  # a longer text is a data cell, never a header
+
+
+def header_key(text: str) -> str:
+    """The comparison key of a header text: folded, tags and a trailing colon dropped."""
+    return re.sub(r"[:：]$", "", _TAG.sub("", fold(text)))
+
+
+_SYNONYMS: dict[str, dict[str, str]] = {
+    kind: {header_key(name): role for role, names in table.items() for name in names} for kind, table in ROLES.items()
+}
+
+
+@lru_cache(maxsize=65536)
+def role_of(text: str, kind: str, fuzzy: bool = True) -> str | None:
+    """The role of `kind`'s table whose synonym this header text is (exact, else fuzzy for OCR slips)."""
+    key = header_key(text)
+    if not key or len(key) > _MAX_HEADER:
+        return None
+    choices = _SYNONYMS[kind]
+    if key in choices:
+        return choices[key]
+    if not fuzzy:
+        return None
+    best = process.extractOne(key, list(choices), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+    return choices[best[0]] if best else None
