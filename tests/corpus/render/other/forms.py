@@ -32,6 +32,9 @@ class Funds:
     money: str = "plain"  # plain, fixed2, wan (`4753.66万元`), wan_trad (`10萬`)
     rate_digits: int = 0
     sub_dash: bool = False  # sub-rows print `-` for an empty 分值/得分
+    # breakdown printed side by side under the total row: (left head, right head); rows whose
+    # source is `task` (by expenditure nature) go right, the others left, as `label + amount`
+    split: tuple[str, str] | None = None
 
 
 @dataclass
@@ -146,8 +149,26 @@ class Builder:
         if label_cs < 1:
             raise ValueError(f"{self.p.id}: funds block of {k} columns does not fit {self.n}")
         yuan = (self.p.row.get("money_unit") == "元")
-        self.t.add(C(spec.title, cs=indent, rs=len(rows) + 1), C(spec.label_head, cs=label_cs),
+        grid_rows, side = (rows[:1], rows[1:]) if spec.split else (rows, [])
+        left = [f for f in side if f["source"] != "task"]
+        right = [f for f in side if f["source"] == "task"]
+        pairs = max(len(left), len(right))
+        height = len(grid_rows) + 1 + (pairs + 1 if spec.split else 0)
+        self.t.add(C(spec.title, cs=indent, rs=height), C(spec.label_head, cs=label_cs),
                    *[C(h) for h, _ in spec.cols])
+        self._fund_rows(spec, grid_rows, label_cs, yuan)
+        if spec.split:
+            half = (self.n - indent) // 2
+            self.t.add(C(spec.split[0], cs=half, align="left"), C(spec.split[1], cs=self.n - indent - half, align="left"))
+            for j in range(pairs):
+                cells = []
+                for part, cs in ((left, half), (right, self.n - indent - half)):
+                    f = part[j] if j < len(part) else None
+                    value = f"{f['label_raw']}{money(f['budget_full_year'], spec.money, yuan)}" if f else ""
+                    cells.append(C(value, cs=cs, align="left"))
+                self.t.add(*cells)
+
+    def _fund_rows(self, spec: Funds, rows: list[dict], label_cs: int, yuan: bool) -> None:
         for i, f in enumerate(rows):
             cells = [C(cell_text(f["label_raw"], self.readings.get(("funds", i + 1, "label_raw"))),
                        cs=label_cs, align="left")]

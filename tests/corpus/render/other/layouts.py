@@ -110,7 +110,8 @@ LAYOUTS: list[Layout] = [
            Output("html", chrome("永州市零陵区林业局", ["政府信息公开", "年度报告"],
                                  "2021年林业局部门整体支出绩效自评表", "2022-04-07", cell_paragraphs=True)),
            [fam.standard(fam.levels() + fam.values("年度\n指标值", "实际\n完成值", deviation="偏差原因\n分析及\n改进措施"),
-                         Funds("年度预算申请\n(万元)", fam.STANDARD_FUNDS.cols, money="wan"),
+                         Funds("年度预算申请\n(万元)", fam.STANDARD_FUNDS.cols, money="wan",
+                               split=("按收入性质分:", "按支出性质分:")),
                          head=[("fields", [("级预算单位名称", "{project_name}")])], total=None)],
            title=["部门整体支出绩效自评表", "2021年度)"],
            note="Hunan 部门整体 table as Word HTML (<p> per cell); amounts with 万元 in the cells, breakdown by "
