@@ -19,7 +19,7 @@ class Col:
     head: str  # header text as printed (newlines kept)
     field: str  # an indicator column, or a literal '=text'
     width: float = 2.0
-    fmt: str = ""  # '' as in the truth, 'fixed2', 'pct', 'fen' (`10 分`), 'fen0' (`10分`)
+    fmt: str = ""  # '' as in the truth, 'fixed2' (`2.80`), 'fen' (`10 分`), 'vertical' (a character a line)
     group: str = ""  # a header printed above several columns (two header rows)
     align: str = "center"
 
@@ -29,7 +29,7 @@ class Funds:
     title: str  # the block's left cell, e.g. `项目资金\n(万元)`
     cols: list[tuple[str, str]]  # (header, funds field) after the label column
     label_head: str = ""  # header over the label column (`资金来源`), else empty
-    money: str = "plain"  # plain, fixed2, wan (`4753.66万元`), wan_trad (`10萬`)
+    money: str = "plain"  # plain, wan (`4753.66万元`), wan_trad (`10萬`)
     rate_digits: int = 0
     sub_dash: bool = False  # sub-rows print `-` for an empty 分值/得分
     # breakdown printed side by side under the total row: (left head, right head); rows whose
@@ -49,7 +49,6 @@ class Form:
     inserts: dict[int, Funds] = field(default_factory=dict)  # a funds grid printed after row seq
     merge_scores: bool = False  # a score printed once for a 二级 group (rows below it empty)
     size: float = 8.5
-    header_row: bool = True  # print the indicator column header
 
 
 def cell_text(value: str, reading: str | None = None) -> str:
@@ -93,7 +92,7 @@ def money(value: str, style: str, unit_yuan: bool = False) -> str:
     if value in ("", None) or value == UNSURE:
         return ""
     v = float(value) * (10000 if unit_yuan else 1)
-    text = f"{v:.2f}" if style == "fixed2" else plain(str(v))
+    text = plain(str(v))
     return {"wan": text + "万元", "wan_trad": text + "萬"}.get(style, text)
 
 
@@ -102,12 +101,8 @@ def fmt(value: str, how: str) -> str:
         return value
     if how == "fixed2":
         return fixed(value)
-    if how == "pct":
-        return percent(value, 0)
     if how == "fen":
         return f"{value} 分" if num(value) is not None else value
-    if how == "fen0":
-        return f"{value}分" if num(value) is not None else value
     if how == "vertical":  # one character a line, a bracketed weight kept whole
         head, sep, tail = value.partition("(")
         return "\n".join(head) + ("\n" + sep + tail if sep else "")
@@ -198,9 +193,8 @@ class Builder:
     def indicators(self) -> None:
         f, rows = self.form, self.p.indicators
         grouped = any(c.group for c in f.cols)
-        header_rows = (2 if grouped else 1) if f.header_row else 0
-        lead = [C(f.lead, rs=len(rows) + header_rows)] if f.lead else []
-        if f.header_row and grouped:
+        lead = [C(f.lead, rs=len(rows) + (2 if grouped else 1))] if f.lead else []
+        if grouped:
             top, bottom = [], []
             for start, n in runs([c.group for c in f.cols]):
                 col = f.cols[start]
@@ -212,7 +206,7 @@ class Builder:
             self.t.add(*lead, *top, header=True)
             self.t.add(*bottom, header=True)
             lead = []
-        elif f.header_row:
+        else:
             self.t.add(*lead, *[C(c.head, bold=True) for c in f.cols], header=True)
             lead = []
         covered = self._spans(rows)

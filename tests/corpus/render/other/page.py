@@ -12,7 +12,7 @@ from .. import xlsx_out
 
 @dataclass
 class Block:
-    kind: str  # title, para, right, table, break
+    kind: str  # title, para, table, break
     text: str = ""
     table: Table | None = None
 
@@ -25,9 +25,8 @@ class Document:
     def title(self, text: str) -> None:
         self.blocks.append(Block("title", text))
 
-    def para(self, text: str, kind: str = "para") -> None:
-        for line in text.split("\n") if kind == "para" else [text]:
-            self.blocks.append(Block(kind, line))
+    def para(self, text: str) -> None:
+        self.blocks.extend(Block("para", line) for line in text.split("\n"))
 
     def table(self, t: Table) -> None:
         self.blocks.append(Block("table", table=t))
@@ -52,8 +51,8 @@ def to_docx(doc: Document, path: Path) -> Path:
         elif b.kind == "title":
             d.title(b.text, size=15, page_break=brk, before=2, after=4)
             brk = False
-        elif b.kind in ("para", "right"):
-            d.para(b.text, size=10.5, align="right" if b.kind == "right" else "left", page_break=brk, after=2)
+        elif b.kind == "para":
+            d.para(b.text, size=10.5, page_break=brk, after=2)
             brk = False
         else:
             if brk:
@@ -74,7 +73,7 @@ def _sheet_table(blocks: list[Block]) -> Table:
         if b.kind == "table":
             out.rows.extend(b.table.rows)
         elif b.kind != "break":
-            align = {"title": "center", "right": "right"}.get(b.kind, "left")
+            align = "center" if b.kind == "title" else "left"
             out.add(C(b.text, cs=n, align=align, bold=b.kind == "title", border=False,
                       size=14 if b.kind == "title" else None))
     return out
@@ -143,8 +142,6 @@ def to_html(doc: Document, chrome: Chrome, path: Path) -> Path:
             parts.append(f'<p align="center"><b>{html.escape(b.text)}</b></p>')
         elif b.kind == "para":
             parts.append(f'<p style="text-indent:2em">{html.escape(b.text)}</p>')
-        elif b.kind == "right":
-            parts.append(f'<p align="right">{html.escape(b.text)}</p>')
         elif b.kind == "table":
             parts.append(table_html(b.table, chrome.cell_paragraphs))
     article = "\n".join(parts)
