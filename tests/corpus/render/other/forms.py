@@ -29,12 +29,15 @@ class Funds:
     title: str  # the block's left cell, e.g. `项目资金\n(万元)`
     cols: list[tuple[str, str]]  # (header, funds field) after the label column
     label_head: str = ""  # header over the label column (`资金来源`), else empty
-    money: str = "plain"  # plain, wan (`4753.66万元`), wan_trad (`10萬`)
+    money: str = "plain"  # plain, fixed2 (`668.00`), wan (`4753.66万元`), wan_trad (`10萬`)
     rate_digits: int = 0
     sub_dash: bool = False  # sub-rows print `-` for an empty 分值/得分
     # breakdown printed side by side under the total row: (left head, right head); rows whose
     # source is `task` (by expenditure nature) go right, the others left, as `label + amount`
     split: tuple[str, str] | None = None
+    # a grid of programmes × government levels: the rows of these sources become the total row's
+    # later columns (the programmes' own split is not in the truth: readings ('funds', seq, source))
+    pivot: tuple[str, ...] = ()
 
 
 @dataclass
@@ -92,7 +95,7 @@ def money(value: str, style: str, unit_yuan: bool = False) -> str:
     if value in ("", None) or value == UNSURE:
         return ""
     v = float(value) * (10000 if unit_yuan else 1)
-    text = plain(str(v))
+    text = f"{v:.2f}" if style == "fixed2" else plain(str(v))
     return {"wan": text + "万元", "wan_trad": text + "萬"}.get(style, text)
 
 
@@ -144,6 +147,8 @@ class Builder:
         if label_cs < 1:
             raise ValueError(f"{self.p.id}: funds block of {k} columns does not fit {self.n}")
         yuan = (self.p.row.get("money_unit") == "元")
+        if spec.pivot:
+            rows = [f for f in rows if f["source"] not in spec.pivot]
         grid_rows, side = (rows[:1], rows[1:]) if spec.split else (rows, [])
         left = [f for f in side if f["source"] != "task"]
         right = [f for f in side if f["source"] == "task"]
@@ -164,12 +169,18 @@ class Builder:
                 self.t.add(*cells)
 
     def _fund_rows(self, spec: Funds, rows: list[dict], label_cs: int, yuan: bool) -> None:
+        levels = {f["source"]: f for f in self.p.funds if f["source"] in spec.pivot}
         for i, f in enumerate(rows):
-            cells = [C(cell_text(f["label_raw"], self.readings.get(("funds", i + 1, "label_raw"))),
+            seq = int(f["seq"])
+            cells = [C(cell_text(f["label_raw"], self.readings.get(("funds", seq, "label_raw"))),
                        cs=label_cs, align="left")]
-            for _, name in spec.cols:
-                reading = self.readings.get(("funds", i + 1, name))
+            for name in [n for _, n in spec.cols]:
+                reading = self.readings.get(("funds", seq, name))
                 value = f.get(name, "")
+                if name in spec.pivot:  # the total row holds the levels' amounts; programmes read
+                    value = levels.get(name, {}).get("budget_full_year", "") if f["source"] == "total" \
+                        else self.readings.get(("funds", seq, name), "")
+                    name = "budget_full_year"
                 if value == UNSURE or name.startswith("@"):
                     out = reading or ""
                 elif name in ("budget_initial", "budget_full_year", "executed", "received"):

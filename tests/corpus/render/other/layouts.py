@@ -252,13 +252,17 @@ LAYOUTS: list[Layout] = [
                          Col("未完成原因及改进措施", "deviation_note", 1.8), Col("需提供的支撑材料", "@support", 3.2)],
                         merge={"level1_raw": "merge", "level2_raw": "merge", "name_raw": "merge",
                                "indicator_note": "merge"},
-                        inserts={3: Funds("", [("年度预算资金总额)", "budget_full_year"), ("其中:中央补助", "@central"),
-                                               ("市级资金", "@municipal"), ("本级资金(包括结转结余)", "@county")],
-                                          label_head="资金")})],
+                        inserts={3: Funds("", [("年度预算资金总额)", "budget_full_year"), ("其中:中央补助", "central"),
+                                               ("市级资金", "municipal"), ("本级资金(包括结转结余)", "county")],
+                                          label_head="资金", money="fixed2",
+                                          pivot=("central", "municipal", "county"))})],
            title=["2024年度中央对地方转移支付计划生育服务项目绩效自评表"],
            readings={(1, "@support"): "1.2024年度项目资金预算测算相关材料。 2.反映计划生育项目资金支出的数据(截图或表),以及其他"
                                       "可反映项目资金实际支出情况的相关材料,不可\"以拨代支\"。",
-                     (4, "actual_raw"): "以资金文"},
+                     (4, "actual_raw"): "以资金文",
+                     **{("funds", seq, level): amount for seq, split in ((5, ("502", "208", "53")),
+                                                                         (6, ("166", "136", "20.25")))
+                        for level, amount in zip(("central", "municipal", "county"), split)}},
            note="HTML checklist table: two header rows (指标名称 / 记录 over their columns), 指标解释/自评内容/完成情况/"
                 "需提供的支撑材料, no scores; a funds grid by government level and sub-programme inside the table; cut"),
     # ------------------------------------------------------------------ G
