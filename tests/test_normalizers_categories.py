@@ -70,13 +70,19 @@ def test_outputs_stay_in_the_vocabulary():
         assert canonical_level2(canonical_level2(raw)) == canonical_level2(raw)
 
 
+# The five seed reports; the 21 real reports of other provinces (TRUTH.md) use 一级 sets (规划/执行,
+# 部门决策/综合管理/部门绩效情况, 投入/产出/结果/影响力) that the bench scores, not this regression.
+SEED_DOCS = ("ningxia_2024", "qujing_2022", "jinzhong_2021", "quwo_2021", "xizang_2023")
+
+
 def truth_rows() -> list[dict]:
-    return [row for path in sorted(TRUTH.glob("*/indicators.csv")) for row in csv.DictReader(path.open(encoding="utf-8"))]
+    return [row for doc in SEED_DOCS if (TRUTH / doc / "indicators.csv").exists()
+            for row in csv.DictReader((TRUTH / doc / "indicators.csv").open(encoding="utf-8"))]
 
 
 @pytest.mark.skipif(not truth_rows(), reason="no truth files")
 def test_levels_agree_with_truth_files():
-    rows = truth_rows()
+    rows = [r for r in truth_rows() if "?" not in (r["level1_raw"], r["level2_raw"], r["level1"], r["level2"])]
     level2 = sum(canonical_level2(r["level2_raw"]) == r["level2"] for r in rows)
     level1 = sum(canonical_level1(r["level1_raw"], r["level2_raw"], r["table_role"]) == r["level1"] for r in rows)
     print(f"level1 {level1}/{len(rows)}, level2 {level2}/{len(rows)}")
