@@ -26,8 +26,11 @@ from bench.score import (NORM_FIELDS, PROJECT_FIELDS, RAW_FIELDS, add, in_order,
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ["jixiao", "pdfplumber", "camelot"]
-PEER_GROUPS = {"pdfplumber": ["text_pdf", "scan_pdf", "cid_pdf", "mixed_pdf"], "camelot": ["text_pdf"]}
+PEER_GROUPS = {"pdfplumber": ["text_pdf", "scan_pdf", "cid_pdf", "mixed_pdf", "other_provinces"],
+               "camelot": ["text_pdf", "other_provinces"]}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"}
+# Sections that are parts of a group's run: no timing of their own, and only the BRIEF rows.
+SUBSECTIONS = ("layout ", "other provinces: ")
 # Layout sections show only these rows (results.json has them all).
 BRIEF = {"indicator truth rows", "indicator rows found", "extra rows (per truth row)", "name_raw",
          "target_raw", "actual_raw", "weight", "score", "target_value (normalized)",
@@ -41,7 +44,10 @@ NOTES = [
     "gives its text-PDF speed with the report. "
     "pages/s = pages of the group's files / wall time of the child process (start-up included); "
     "layout sections share the text-PDF run and have no timing of their own (and show fewer rows).",
-    "Shares are of truth rows; a missing row counts as wrong in every field.",
+    "Shares are of truth rows; a missing row counts as wrong in every field; a truth cell `?` "
+    "(uncertain in the source) counts neither right nor wrong.",
+    "other provinces = the 21 real reports of other provinces (HTML, XLSX, DOCX, PDF exports, scans); "
+    "peers read its PDFs only (camelot its text PDFs only).",
 ]
 
 
@@ -57,7 +63,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--run-timeout", type=int, default=900, help="seconds per jixiao group run")
     parser.add_argument("--peer-timeout", type=int, default=60, help="seconds per file for a peer")
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--groups", default="", help="comma-separated manifest groups to bench (default: all)")
     return parser.parse_args(argv)
+
+
+def peer_files(tool: str, rows: pd.DataFrame) -> list[str]:
+    """The files of a group a peer reads: PDFs only, and for camelot text PDFs only (no scan dpi)."""
+    pdfs = rows[rows["path"].str.lower().str.endswith(".pdf")]
+    if tool == "camelot":
+        pdfs = pdfs[pdfs["dpi"].map(text) == ""]
+    return pdfs["path"].tolist()
 
 
 def jixiao_command(override: str) -> list[str]:
@@ -148,7 +163,7 @@ def run_peers(manifest: pd.DataFrame, args, console: Console) -> tuple[dict, dic
     runs, records = {t: {} for t in PEER_GROUPS}, {t: {} for t in PEER_GROUPS}
     for tool, groups in PEER_GROUPS.items():
         for group in groups:
-            files = manifest[manifest["group"] == group]["path"].tolist()
+            files = peer_files(tool, manifest[manifest["group"] == group])
             if not files:
                 continue
             console.print(f"[dim]{tool}: {group} ({len(files)} files)…[/dim]")
@@ -198,7 +213,14 @@ def display_groups(manifest: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     for layout in sorted(set(text_pdfs["layout"]) - {""}):
         sections.append((f"layout {layout} (text PDF)", (g == "text_pdf") & (manifest["layout"] == layout)))
     sections += [("docx", g == "docx"), ("xlsx", g == "xlsx"), ("bad files", g == "bad")]
-    known = {"text_pdf", "scan_pdf", "image", "cid_pdf", "mixed_pdf", "docx", "xlsx", "bad"}
+    other = g == "other_provinces"
+    suffix = manifest["path"].str.rsplit(".", n=1).str[-1].str.lower()
+    scanned = manifest["dpi"].map(text) != ""
+    sections += [("other provinces", other), ("other provinces: HTML", other & suffix.isin(["html", "htm"])),
+                 ("other provinces: text PDF", other & (suffix == "pdf") & ~scanned),
+                 ("other provinces: scans", other & scanned),
+                 ("other provinces: DOCX/XLSX", other & suffix.isin(["docx", "xlsx"]))]
+    known = {"text_pdf", "scan_pdf", "image", "cid_pdf", "mixed_pdf", "docx", "xlsx", "bad", "other_provinces"}
     sections += [(other, g == other) for other in sorted(set(g) - known)]
     return [(label, mask) for label, mask in sections if mask.any()]
 
@@ -209,7 +231,7 @@ def summarize(manifest: pd.DataFrame, files: list[dict], runs: dict, pages: dict
     for label, mask in display_groups(manifest):
         paths = set(manifest[mask]["path"])
         run_groups = set(manifest[mask]["group"])
-        timed = not label.startswith("layout ")
+        timed = not label.startswith(SUBSECTIONS)
         section = {"files": len(paths)}
         for tool in TOOLS:
             mine = [f for f in files if f["path"] in paths and tool in f]
@@ -276,7 +298,7 @@ def render(summary: dict, console: Console) -> None:
         if any(errors):
             lines.append(("errors", [f"{len(e)}: {e[0]['error'][:40]}" if e else "0" for e in errors]))
         for name, cells in lines:
-            if any(c != "n/a" for c in cells) and (not label.startswith("layout ") or name.strip() in BRIEF):
+            if any(c != "n/a" for c in cells) and (not label.startswith(SUBSECTIONS) or name.strip() in BRIEF):
                 table.add_row(name, *cells)
     console.print(table)
 
@@ -288,6 +310,13 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[red]bench: no manifest at {args.manifest}[/red]")
         return 2
     manifest = read_csv(args.manifest)
+    if args.groups:
+        wanted = [x.strip() for x in args.groups.split(",") if x.strip()]
+        unknown = sorted(set(wanted) - set(manifest["group"]))
+        if unknown:
+            console.print(f"[red]bench: no manifest group {', '.join(unknown)}[/red]")
+            return 2
+        manifest = manifest[manifest["group"].isin(wanted)].reset_index(drop=True)
     missing = [p for p in manifest["path"] if not (args.docs / p).is_file()]
     if missing:
         console.print(f"[red]bench: {len(missing)} corpus files missing (make corpus): {', '.join(missing[:5])}[/red]")

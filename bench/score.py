@@ -4,6 +4,8 @@ Rows are aligned, not looked up: names repeat and are cut off (four rows read `æ
 so a row's identity is its position. `align` is a global sequence alignment (dynamic programming)
 that maximises the summed similarity of matched pairs while keeping both sequences in order.
 Every count is a plain integer so that files add up into groups; `rates` turns counts into shares.
+A truth cell written `?` (uncertain: the source was unreadable there) counts neither right nor wrong:
+it is left out of that field's share, and a row whose key is all `?` may align with any row in order.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ NUMERIC = {"weight", "score", "target_value", "actual_value", "fiscal_year", "bu
            "budget_full_year", "executed", "total_score"}
 MIN_SIM = 0.6  # below this a pair is never matched (a garbled row counts as missing + extra)
 TOLERANCE = 1e-9
+UNSURE = "?"  # a truth cell the transcriber could not read with confidence
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -59,12 +62,17 @@ def equal(truth, extracted, numeric: bool) -> bool:
     return a == b
 
 
-def align(truth_keys: list[str], extracted_keys: list[str], min_sim: float = MIN_SIM) -> list[tuple[int, int]]:
-    """Order-preserving matching (i, j) of truth to extracted keys with the largest total similarity."""
+def align(truth_keys: list[str], extracted_keys: list[str], min_sim: float = MIN_SIM,
+          wildcards: list[bool] | None = None) -> list[tuple[int, int]]:
+    """Order-preserving matching (i, j) of truth to extracted keys with the largest total similarity.
+
+    A wildcard truth row (its key unreadable) matches any extracted row at the lowest similarity."""
     n, m = len(truth_keys), len(extracted_keys)
     if not n or not m:
         return []
     sim = cdist(truth_keys, extracted_keys, scorer=fuzz.ratio, dtype=np.float64) / 100.0
+    if wildcards:
+        sim[np.asarray(wildcards, dtype=bool)] = min_sim
     gain = np.where(sim >= min_sim, sim, -np.inf).tolist()
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
@@ -84,31 +92,50 @@ def align(truth_keys: list[str], extracted_keys: list[str], min_sim: float = MIN
     return pairs[::-1]
 
 
+INDICATOR_KEY = ("name_raw", "target_raw", "actual_raw")
+PROJECT_KEY = ("project_name",)
+
+
+def unsure(value) -> bool:
+    return text(value) == UNSURE
+
+
+def key_of(row, fields: tuple[str, ...]) -> str:
+    """What two rows are compared on (uncertain cells as empty)."""
+    return "|".join("" if unsure(row.get(f)) else text(row.get(f, "")) for f in fields)
+
+
 def indicator_key(row) -> str:
     """What two indicator rows are compared on: name, target and actual as printed."""
-    return "|".join(text(row.get(f, "")) for f in ("name_raw", "target_raw", "actual_raw"))
+    return key_of(row, INDICATOR_KEY)
 
 
-def score_rows(truth: pd.DataFrame, extracted: pd.DataFrame, fields: list[str], key) -> dict:
-    """Align two ordered frames; count truth rows, matched, extra and per-field exact hits."""
+def score_rows(truth: pd.DataFrame, extracted: pd.DataFrame, fields: list[str], key_fields: tuple[str, ...]) -> dict:
+    """Align two ordered frames; count truth rows, matched, extra, per-field exact hits and the
+    per-field number of uncertain truth cells (`unsure`), which are never scored."""
     t_rows = truth.to_dict("records")
     e_rows = extracted.to_dict("records")
-    pairs = align([key(r) for r in t_rows], [key(r) for r in e_rows])
+    wild = [all(unsure(r.get(f)) for f in key_fields) for r in t_rows]
+    pairs = align([key_of(r, key_fields) for r in t_rows], [key_of(r, key_fields) for r in e_rows],
+                  wildcards=wild)
     hits = {f: 0 for f in fields}
     for i, j in pairs:
         for f in fields:
-            hits[f] += equal(t_rows[i].get(f), e_rows[j].get(f), f in NUMERIC)
-    return {"truth": len(t_rows), "matched": len(pairs), "extra": len(e_rows) - len(pairs), "fields": hits}
+            if not unsure(t_rows[i].get(f)):
+                hits[f] += equal(t_rows[i].get(f), e_rows[j].get(f), f in NUMERIC)
+    doubts = {f: sum(unsure(r.get(f)) for r in t_rows) for f in fields}
+    return {"truth": len(t_rows), "matched": len(pairs), "extra": len(e_rows) - len(pairs), "fields": hits,
+            "unsure": doubts}
 
 
 def score_indicators(truth: pd.DataFrame, extracted: pd.DataFrame, fields: list[str]) -> dict:
     """Indicator rows of one file, both frames already in printed order."""
-    return score_rows(truth, extracted, fields, indicator_key)
+    return score_rows(truth, extracted, fields, INDICATOR_KEY)
 
 
 def score_projects(truth: pd.DataFrame, extracted: pd.DataFrame, fields: list[str] = PROJECT_FIELDS) -> dict:
     """Project rows of one file, aligned in order on project_name."""
-    return score_rows(truth, extracted, fields, lambda r: text(r.get("project_name")))
+    return score_rows(truth, extracted, fields, PROJECT_KEY)
 
 
 def add(total: dict | None, counts: dict) -> dict:
@@ -117,17 +144,22 @@ def add(total: dict | None, counts: dict) -> dict:
         return {k: (dict(v) if isinstance(v, dict) else v) for k, v in counts.items()}
     out = {}
     for k, v in counts.items():
-        out[k] = {f: total[k].get(f, 0) + n for f, n in v.items()} if isinstance(v, dict) else total[k] + v
+        out[k] = {f: total.get(k, {}).get(f, 0) + n for f, n in v.items()} if isinstance(v, dict) \
+            else total.get(k, 0) + v
     return out
 
 
 def rates(counts: dict | None) -> dict:
-    """Shares of truth rows: found, extra, and each field (None when there are no truth rows)."""
+    """Shares of truth rows: found, extra, and each field over its certain truth cells (a field
+    whose every truth cell is uncertain has no share)."""
     if not counts or not counts["truth"]:
         return {}
     n = counts["truth"]
     out = {"found": counts["matched"] / n, "extra": counts["extra"] / n}
-    out.update({f: hit / n for f, hit in counts["fields"].items()})
+    doubts = counts.get("unsure", {})
+    for f, hit in counts["fields"].items():
+        scored = n - doubts.get(f, 0)
+        out[f] = hit / scored if scored else None
     return out
 
 

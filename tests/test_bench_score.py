@@ -22,7 +22,8 @@ TRUTH = rows(
 
 def test_all_rows_found_and_exact():
     counts = score_indicators(TRUTH, TRUTH.copy(), FIELDS)
-    assert counts == {"truth": 3, "matched": 3, "extra": 0, "fields": {f: 3 for f in FIELDS}}
+    assert counts == {"truth": 3, "matched": 3, "extra": 0, "fields": {f: 3 for f in FIELDS},
+                      "unsure": {f: 0 for f in FIELDS}}
 
 
 def test_missing_row_counts_wrong_in_every_field():
@@ -102,6 +103,41 @@ def test_counts_add_up_across_files():
     total = add(add(None, a), b)
     assert total == {"truth": 4, "matched": 3, "extra": 1, "fields": {"name_raw": 2}}
     assert a["fields"] == {"name_raw": 2}
+
+
+def test_uncertain_truth_cell_counts_neither_right_nor_wrong():
+    truth = rows(
+        ("道路交通事故一般案", "32", "33", "?", "20"),
+        ("道路交通事故简易案", "?", "2331", "10", "10"),
+        ("租赁房屋及维护维修", "1", "3", "10", "?"),
+    )
+    extracted = rows(
+        ("道路交通事故一般案", "32", "33", "99", "20"),  # a wrong value under `?` costs nothing
+        ("道路交通事故简易案", "2200", "2331", "10", "10"),
+        ("租赁房屋及维护维修", "1", "3", "10", "4"),
+    )
+    counts = score_indicators(truth, extracted, FIELDS)
+    assert counts["matched"] == 3
+    assert counts["fields"] == {"name_raw": 3, "target_raw": 2, "actual_raw": 3, "weight": 2, "score": 2}
+    assert counts["unsure"] == {"name_raw": 0, "target_raw": 1, "actual_raw": 0, "weight": 1, "score": 1}
+    shares = rates(counts)
+    assert shares["target_raw"] == shares["weight"] == shares["score"] == 1.0
+    missing = score_indicators(truth, extracted.iloc[:2], FIELDS)  # a lost row still counts wrong
+    assert rates(missing)["weight"] == pytest.approx(1 / 2)
+    assert rates(missing)["name_raw"] == pytest.approx(2 / 3)
+
+
+def test_row_with_an_unreadable_key_aligns_by_position():
+    truth = rows(("造林面积", "1.2万亩", "1.2万亩", "10", "10"), ("?", "?", "?", "?", "6"),
+                 ("林产品收入", "2.6亿元", "2.45亿元", "6", "5"))
+    extracted = rows(("造林面积", "1.2万亩", "1.2万亩", "10", "10"), ("生态效益", "显著", "显著", "6", "6"),
+                     ("林产品收入", "2.6亿元", "2.45亿元", "6", "5"))
+    counts = score_indicators(truth, extracted, FIELDS)
+    assert (counts["matched"], counts["extra"]) == (3, 0)
+    assert counts["fields"]["score"] == 3
+    assert rates(counts)["name_raw"] == 1.0
+    assert score_projects(pd.DataFrame({"project_name": ["?"]}), pd.DataFrame({"project_name": ["部门整体"]}),
+                          ["project_name"])["matched"] == 1
 
 
 def test_in_order_sorts_project_numbers_numerically():

@@ -1,6 +1,9 @@
-"""`python -m tests.corpus.render`: rebuild tests/corpus/docs/, manifest.csv and the data/raw samples."""
+"""`python -m tests.corpus.render`: rebuild tests/corpus/docs/, manifest.csv and the data/raw samples.
+
+`--only other_provinces` re-renders that group alone and replaces its rows in manifest.csv."""
 from __future__ import annotations
 
+import argparse
 import csv
 import shutil
 import tempfile
@@ -11,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import bad, jinzhong, ningxia, pdf, qujing, quwo, scan, xizang, xlsx_out
+from .other import build as other
 from .truth import load
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -197,11 +201,31 @@ class Corpus:
         self.add(folder / "budget_disclosure.pdf", "bad", status="skipped",
                  note="valid text PDF with a ruled 部门收支总表 (部门预算公开); not a self-evaluation report")
 
+    def other_provinces(self) -> None:
+        self.rows += other.render(DOCS, self.work)
+
     def write_manifest(self) -> None:
-        with (CORPUS / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, FIELDS, lineterminator="\n")
-            w.writeheader()
-            w.writerows(sorted(self.rows, key=lambda r: r["path"]))
+        write_manifest(self.rows)
+
+
+def write_manifest(rows: list[dict]) -> None:
+    with (CORPUS / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, FIELDS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(sorted(rows, key=lambda r: r["path"]))
+
+
+def render_only(group: str) -> None:
+    """Re-render one group in place; the other groups' files and manifest rows stay as they are."""
+    if group != other.GROUP:
+        raise SystemExit(f"--only supports {other.GROUP!r} (the other groups are rendered together)")
+    shutil.rmtree(DOCS / group, ignore_errors=True)
+    with (CORPUS / "manifest.csv").open(encoding="utf-8", newline="") as f:
+        kept = [r for r in csv.DictReader(f) if r["group"] != group]
+    with tempfile.TemporaryDirectory(prefix="jixiao-corpus-") as tmp:
+        rows = other.render(DOCS, Path(tmp))
+    write_manifest(kept + rows)
+    print(f"{len(rows)} files under {(DOCS / group).relative_to(ROOT)}; manifest rows of {group} replaced")
 
 
 _DOCX_NOTES = {
@@ -230,7 +254,13 @@ def _scan_note(s: Scan, pages: list[int]) -> str:
             f"JPEG q{s.quality}, rotated ≤2°, blur+noise" + (", red 公章 over cells" if s.seal else ""))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.corpus.render", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help=f"re-render one group only ({other.GROUP})")
+    args = parser.parse_args(argv)
+    if args.only:
+        render_only(args.only)
+        return
     if DOCS.exists():
         shutil.rmtree(DOCS)
     DOCS.mkdir(parents=True)
@@ -240,6 +270,7 @@ def main() -> None:
         corpus.scans()
         corpus.hard()
         corpus.bad(pdfs)
+        corpus.other_provinces()
         corpus.write_manifest()
     RAW.mkdir(parents=True, exist_ok=True)
     for rel in SAMPLES:
