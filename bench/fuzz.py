@@ -263,7 +263,7 @@ def rezip(data: bytes, change) -> bytes:
         for info in source.infolist():
             body = change(info.filename, source.read(info))
             if body is not None:
-                target.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time), body)  # no clock in the bytes
+                target.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time), body, zipfile.ZIP_DEFLATED)  # no clock in the bytes
     return out.getvalue()
 
 
