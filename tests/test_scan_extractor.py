@@ -114,8 +114,30 @@ def test_scanned_pdf_renders_at_the_image_resolution(tmp_path):
         doc.close()
     grid = extract_scanned_pdf(pdf, engine=StubEngine(), debug_dir=tmp_path / "debug")
     assert [(t.n_rows, t.n_cols) for t in grid.tables] == [(5, 7), (9, 7)]
-    assert grid.page_kinds == ("scanned",)
+    assert grid.page_kinds == ("scanned",) and grid.unread_pages == ()
     assert (tmp_path / "debug" / "scan-p001.png").exists()
+
+
+def test_pages_not_started_by_the_deadline_are_left_unread(tmp_path, monkeypatch):
+    """The clock passes the deadline while page 1 is read: pages 2 and 3 are not started, and listed."""
+    import extractors.scan as scan
+
+    pdf = tmp_path / "three.pdf"
+    with Image.open(PAGE) as img:
+        img.save(pdf, save_all=True, append_images=[img.copy(), img.copy()], resolution=200)
+
+    class CountingEngine(StubEngine):
+        calls = 0
+
+        def recognize(self, crops):
+            self.calls += 1
+            return super().recognize(crops)
+
+    engine = CountingEngine()
+    monkeypatch.setattr(scan, "monotonic", lambda: 100.0 if engine.calls else 0.0)
+    grid = extract_scanned_pdf(pdf, engine=engine, deadline=50.0)
+    assert grid.pages == 3 and grid.unread_pages == (2, 3)
+    assert [(t.page, t.n_rows, t.n_cols) for t in grid.tables] == [(1, 5, 7), (1, 9, 7)]
 
 
 def test_multipage_tiff_gives_one_page_per_frame(tmp_path):

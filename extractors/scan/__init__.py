@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from time import monotonic
 
 import cv2
 import numpy as np
@@ -51,8 +52,13 @@ def extract_scanned_pdf(
     engine: OcrEngine | None = None,
     debug_dir: Path | None = None,
     settings: ScanSettings = DEFAULTS,
+    deadline: float | None = None,
 ) -> Grid:
-    """OCR the given 1-based pages (all by default) of a PDF into a Grid; page_kinds "scanned" for those pages."""
+    """OCR the given 1-based pages (all by default) of a PDF into a Grid; page_kinds "scanned" for those pages.
+
+    Pages are read one by one; with a `deadline` (a time.monotonic() value), the pages not yet started once it
+    has passed are left unread: the Grid holds the pages read before and lists the others in `unread_pages`.
+    """
     import pypdfium2 as pdfium
 
     engine = engine or get_engine("rapidocr")
@@ -62,7 +68,11 @@ def extract_scanned_pdf(
         wanted = pages if pages is not None else list(range(1, n_pages + 1))
         tables: list[Table] = []
         lines: list[TextLine] = []
-        for number in wanted:
+        unread: list[int] = []
+        for index, number in enumerate(wanted):
+            if deadline is not None and monotonic() > deadline:
+                unread = wanted[index:]
+                break
             page = pdf[number - 1]
             dpi = render_dpi(page, settings)
             image = page.render(scale=dpi / 72).to_numpy()
@@ -74,7 +84,8 @@ def extract_scanned_pdf(
     finally:
         pdf.close()
     kinds = tuple("scanned" if n in set(wanted) else "" for n in range(1, n_pages + 1))
-    return Grid(tables=tuple(tables), lines=tuple(lines), pages=n_pages, page_kinds=kinds)
+    return Grid(tables=tuple(tables), lines=tuple(lines), pages=n_pages, page_kinds=kinds,
+                unread_pages=tuple(unread))
 
 
 def extract_image_page(
