@@ -1,4 +1,4 @@
-"""`python -m bench.scan_timing`: speed and accuracy of extractors/scan.py on the corpus scans.
+"""`python -m bench.scan_timing`: speed and accuracy of extractors/scan/ on the corpus scans.
 
 For every page of tests/corpus/docs/scan_pdf/*.pdf it times, on the same rendered page:
   pipeline   extract_image_page (seal, deskew, grid, per-cell line crops + one recognition batch,
@@ -31,6 +31,8 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from extractors import scan
+from extractors.scan.cells import cell_text, join_lines
+from extractors.scan.prepare import prepare_page
 from extractors.ocr_engines import get_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +55,7 @@ def reference_tables(pdf_page) -> list[dict[tuple[int, int], tuple[int, int, str
             r, c = ys.index(round(top)), xs.index(round(x0))
             rs, cs = ys.index(round(bottom)) - r, xs.index(round(x1)) - c
             text = pdf_page.within_bbox((x0, top, x1, bottom)).extract_text() or ""
-            cells[(r, c)] = (rs, cs, scan.join_lines(text.splitlines()))
+            cells[(r, c)] = (rs, cs, join_lines(text.splitlines()))
         out.append(cells)
     return out
 
@@ -77,7 +79,7 @@ def as_dicts(tables) -> list[dict]:
 
 def full_and_assign(image: np.ndarray, dpi: float, engine) -> list[dict]:
     """Alternative strategy: same clean-up and grid, one full-page OCR pass, boxes to cells by centre."""
-    prepared = scan.prepare_page(image, dpi)
+    prepared = prepare_page(image, dpi)
     grids = prepared.grids
     boxes = [b for b in engine.read(prepared.clean) if b.score >= 0.5]
     out = []
@@ -87,7 +89,7 @@ def full_and_assign(image: np.ndarray, dpi: float, engine) -> list[dict]:
             x0, y0, x1, y1 = grid.box(r, c, rs, cs)
             inside = [b for b in boxes if x0 <= (b.bbox[0] + b.bbox[2]) / 2 <= x1 and y0 <= (b.bbox[1] + b.bbox[3]) / 2 <= y1]
             inside.sort(key=lambda b: (round(b.bbox[1] / 10), b.bbox[0]))
-            cells[(r, c)] = (rs, cs, scan.cell_text([b.text for b in inside]))
+            cells[(r, c)] = (rs, cs, cell_text([b.text for b in inside]))
         out.append(cells)
     return out
 

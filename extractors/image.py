@@ -8,7 +8,8 @@ import numpy as np
 from PIL import Image, ImageOps, ImageSequence
 
 from extractors.ocr_engines import OcrEngine, get_engine
-from extractors.scan import DEFAULTS, ScanSettings, extract_image_page
+from extractors.scan import extract_image_page
+from extractors.scan.settings import DEFAULTS, ScanSettings
 from pipeline.model import Grid, Table, TextLine
 
 MAX_PIXELS = 60_000_000  # per page: an A4 scan at 600 dpi is 35 Mpx

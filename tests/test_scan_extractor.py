@@ -1,4 +1,4 @@
-"""Scanned pages and images → Grid (extractors/scan.py, image.py, ocr_engines.py).
+"""Scanned pages and images → Grid (extractors/scan/, image.py, ocr_engines.py).
 
 The fixture is a 自评表-like page rebuilt by tests/fixtures/scan/make_fixtures.py: two ruled tables
 with a vertically merged 一级 cell, a 总分 row spanning five columns, a red seal over the first table,
@@ -22,7 +22,9 @@ from PIL import Image
 from extractors import image as image_mod
 from extractors.image import extract_image
 from extractors.ocr_engines import OcrBox, get_engine
-from extractors.scan import cell_text, estimate_skew, extract_scanned_pdf, join_lines, render_dpi, suppress_red
+from extractors.scan import extract_scanned_pdf, render_dpi
+from extractors.scan.cells import cell_text, join_lines
+from extractors.scan.prepare import estimate_skew, suppress_red
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scan"
 CORPUS_SCANS = Path(__file__).parent / "corpus" / "docs" / "scan_pdf"
@@ -112,8 +114,30 @@ def test_scanned_pdf_renders_at_the_image_resolution(tmp_path):
         doc.close()
     grid = extract_scanned_pdf(pdf, engine=StubEngine(), debug_dir=tmp_path / "debug")
     assert [(t.n_rows, t.n_cols) for t in grid.tables] == [(5, 7), (9, 7)]
-    assert grid.page_kinds == ("scanned",)
+    assert grid.page_kinds == ("scanned",) and grid.unread_pages == ()
     assert (tmp_path / "debug" / "scan-p001.png").exists()
+
+
+def test_pages_not_started_by_the_deadline_are_left_unread(tmp_path, monkeypatch):
+    """The clock passes the deadline while page 1 is read: pages 2 and 3 are not started, and listed."""
+    import extractors.scan as scan
+
+    pdf = tmp_path / "three.pdf"
+    with Image.open(PAGE) as img:
+        img.save(pdf, save_all=True, append_images=[img.copy(), img.copy()], resolution=200)
+
+    class CountingEngine(StubEngine):
+        calls = 0
+
+        def recognize(self, crops):
+            self.calls += 1
+            return super().recognize(crops)
+
+    engine = CountingEngine()
+    monkeypatch.setattr(scan, "monotonic", lambda: 100.0 if engine.calls else 0.0)
+    grid = extract_scanned_pdf(pdf, engine=engine, deadline=50.0)
+    assert grid.pages == 3 and grid.unread_pages == (2, 3)
+    assert [(t.page, t.n_rows, t.n_cols) for t in grid.tables] == [(1, 5, 7), (1, 9, 7)]
 
 
 def test_multipage_tiff_gives_one_page_per_frame(tmp_path):
@@ -161,7 +185,7 @@ def test_skew_estimate_recovers_the_rotation():
 
 
 def test_equal_bars_tell_equals_from_er():
-    from extractors.scan import _equal_bars
+    from extractors.scan.cells import _equal_bars
 
     equals = np.full((40, 40), 255, np.uint8)
     cv2.rectangle(equals, (8, 14), (32, 16), 0, -1)
@@ -175,7 +199,8 @@ def test_equal_bars_tell_equals_from_er():
 def test_seal_star_is_whitened_and_print_over_it_kept():
     """A grey seal's filled star reads as a stray character beside 总分; print over it is darker than
     the star (ink over ink) and stays, as do thin strokes elsewhere in the seal."""
-    from extractors.scan import binarize, erase_fills
+    from extractors.scan.prepare import binarize
+    from extractors.scan.seals import erase_fills
 
     gray = np.full((400, 400), 235, np.uint8)
     star = np.array([[200 + r * np.cos(a), 200 + r * np.sin(a)] for k, (r, a) in enumerate(
@@ -195,7 +220,7 @@ def test_seal_star_is_whitened_and_print_over_it_kept():
 
 def test_lone_placeholder_reads_as_dash_or_dots():
     """A placeholder the recogniser gives up on (score < 0.5): a bar is a dash, a row of dots is dots."""
-    from extractors.scan import reread_glyphs
+    from extractors.scan.cells import reread_glyphs
 
     class Unsure:
         def recognize(self, crops):

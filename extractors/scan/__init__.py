@@ -1,0 +1,130 @@
+"""Scanned pages and images → tables and text lines, offline.
+
+Per page: whiten red seals (colour) → turn a page fed sideways or upside down → deskew → binarize →
+find grey seals' rings → ruled grid from long horizontal/vertical strokes (positions clustered; a
+ruling must cross two others and be drawn through between two crossings; cells span the slots whose
+shared border is not drawn) → text lines cut from each cell by projection and recognised in one
+batch, with no detection inside tables (lone glyphs get a second look: = vs 二, ≤ mirrored, dashes;
+cells under a grey seal also try lines stacked about their middle, with and without the ring, and
+keep the most confident read) → detection + recognition only on the bands of ink outside tables.
+Pixels go back to PDF points through the inverse of the turn and deskew.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from time import monotonic
+
+import cv2
+import numpy as np
+
+from extractors.ocr_engines import OcrEngine, get_engine
+from extractors.scan.cells import cell_text, read_cells
+from extractors.scan.debug import draw_debug
+from extractors.scan.free_text import read_free_text
+from extractors.scan.measure import px
+from extractors.scan.prepare import PointMapper, prepare_page
+from extractors.scan.settings import DEFAULTS, ScanSettings
+from pipeline.model import Cell, Grid, Table, TextLine
+
+
+def render_dpi(page, settings: ScanSettings = DEFAULTS) -> float:
+    """The target resolution, lowered to a page's dominant scanned image's own resolution (not below min_dpi)."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    best_area, dpi = 0.0, settings.target_dpi
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        w_pt, h_pt = right - left, top - bottom
+        area = w_pt * h_pt
+        if area > best_area and area > 0.3 * width * height:
+            px_w, px_h = obj.get_px_size()
+            best_area = area
+            dpi = min(settings.target_dpi, max(settings.min_dpi, max(px_w / w_pt, px_h / h_pt) * 72))
+    limit = math.sqrt(settings.max_pixels / max(1.0, width * height)) * 72
+    return min(dpi, limit)
+
+
+def extract_scanned_pdf(
+    path: Path,
+    pages: list[int] | None = None,
+    engine: OcrEngine | None = None,
+    debug_dir: Path | None = None,
+    settings: ScanSettings = DEFAULTS,
+    deadline: float | None = None,
+) -> Grid:
+    """OCR the given 1-based pages (all by default) of a PDF into a Grid; page_kinds "scanned" for those pages.
+
+    Pages are read one by one; with a `deadline` (a time.monotonic() value), the pages not yet started once it
+    has passed are left unread: the Grid holds the pages read before and lists the others in `unread_pages`.
+    """
+    import pypdfium2 as pdfium
+
+    engine = engine or get_engine("rapidocr")
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        n_pages = len(pdf)
+        wanted = pages if pages is not None else list(range(1, n_pages + 1))
+        tables: list[Table] = []
+        lines: list[TextLine] = []
+        unread: list[int] = []
+        for index, number in enumerate(wanted):
+            if deadline is not None and monotonic() > deadline:
+                unread = wanted[index:]
+                break
+            page = pdf[number - 1]
+            dpi = render_dpi(page, settings)
+            image = page.render(scale=dpi / 72).to_numpy()
+            page.close()
+            debug = debug_dir / f"{path.stem}-p{number:03d}.png" if debug_dir else None
+            t, l = extract_image_page(image, number, 72 / dpi, engine, debug_path=debug, settings=settings)
+            tables += t
+            lines += l
+    finally:
+        pdf.close()
+    kinds = tuple("scanned" if n in set(wanted) else "" for n in range(1, n_pages + 1))
+    return Grid(tables=tuple(tables), lines=tuple(lines), pages=n_pages, page_kinds=kinds,
+                unread_pages=tuple(unread))
+
+
+def extract_image_page(
+    image: np.ndarray,
+    page: int,
+    scale: float,
+    engine: OcrEngine,
+    debug_path: Path | None = None,
+    settings: ScanSettings = DEFAULTS,
+) -> tuple[list[Table], list[TextLine]]:
+    """Tables and text lines of one page image (BGR or gray); `scale` is PDF points per pixel.
+    A page narrower or shorter than the smallest table holds none (and would shrink to nothing)."""
+    if min(image.shape[:2]) < px(settings.min_table[1], 72.0 / scale):
+        return [], []
+    prepared = prepare_page(image, 72.0 / scale, settings, engine)
+    to_points = PointMapper(cv2.invertAffineTransform(prepared.matrix), scale, image.shape[1], image.shape[0])
+    cell_reads, crop_boxes = read_cells(prepared, engine)
+
+    tables = []
+    for g_index, grid in enumerate(prepared.grids):
+        outline = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
+        cells = []
+        for c_index, (r, c, rs, cs) in enumerate(grid.cells):
+            reads = cell_reads.get((g_index, c_index), [])
+            kept = [(t, s) for t, s in reads if s >= settings.min_score and t.strip()]
+            # empty cell: 1.0; ink that read as nothing credible: the best score seen (below min_score)
+            confidence = (sum(s for _, s in kept) / len(kept) if kept
+                          else max((s for _, s in reads), default=1.0))
+            box = grid.box(r, c, rs, cs)
+            cells.append(Cell(row=r, col=c, text=cell_text([t for t, _ in kept]), rowspan=rs, colspan=cs,
+                              page=page, bbox=to_points(box), confidence=round(confidence, 4),
+                              upright=to_points.upright(box)))
+        tables.append(Table(
+            cells=tuple(cells), n_rows=len(grid.ys) - 1, n_cols=len(grid.xs) - 1, page=page,
+            bbox=to_points(outline), method="scan-lattice-ocr", upright=to_points.upright(outline),
+        ))
+
+    free = read_free_text(prepared, engine, settings.min_score)
+    lines = [TextLine(text=b.text, page=page, bbox=to_points(b.bbox)) for b in free]
+    if debug_path is not None:
+        draw_debug(prepared, crop_boxes, free, debug_path)
+    return tables, lines
