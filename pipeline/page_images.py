@@ -141,7 +141,7 @@ class PageImageBudget:
     def settle(self, doc_dir: Path) -> list[Path]:
         """Keep the folder's images in page order while they fit; return the ones kept."""
         kept, dropped = [], {}
-        reason = f"no picture: the batch's page-image budget of {self.max_bytes / 2**20:.0f} MB is used up"
+        reason = f"no picture: page-image budget of the batch ({self.max_bytes / 2**20:.1f} MB) used up"
         for image in page_images(doc_dir):
             try:
                 size = image.stat().st_size

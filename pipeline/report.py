@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 import pyarrow as pa
@@ -439,7 +440,7 @@ def _images(images_dir: Path | None, doc_id: str, projects: list[dict]) -> str:
     for path in images:
         page = page_number(path)
         on_page = [_text(p.get("project_id")) for p in projects if page is not None and _covers(p, page)]
-        href = html.escape(f"../../pages/{doc_id}/{path.name}", quote=True)
+        href = html.escape(f"../../pages/{quote(doc_id)}/{quote(path.name)}", quote=True)  # `#`, `?`, `%` in names
         caption = html.escape(path.name) + (f" — tables: {html.escape(', '.join(on_page))}" if on_page else "")
         parts.append(f"<figure><a href='{href}'><img loading='lazy' alt='{html.escape(path.name)}' src='{href}'></a>"
                      f"<figcaption>{caption}</figcaption></figure>")

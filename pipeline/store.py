@@ -4,8 +4,9 @@
   keys are the document's province and the fiscal year of the row's project (of the document for
   documents rows); a row whose province or year is unknown goes to `__HIVE_DEFAULT_PARTITION__`,
   the Hive convention that pyarrow, Spark and DuckDB read back as NULL.
-- `jixiao.duckdb`: an embedded DuckDB database with the four tables and the view `indicator_facts`
-  (each indicator with its project's and its document's columns).
+- `jixiao.duckdb`: an embedded DuckDB database with the four tables and two views:
+  `project_facts` (each project with its document's columns) and `indicator_facts` (each indicator
+  with its project's and its document's columns).
 
 Both are built under a hidden name and renamed into place, with the user's umask.
 """
@@ -32,6 +33,14 @@ PRIMARY_DOCUMENTS = (
     "SELECT * FROM documents WHERE COALESCE(doc_id, '') <> '' "
     "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY COALESCE(status, '') = 'duplicate', source_path) = 1"
 )
+
+PROJECT_FACTS = f"""
+CREATE VIEW project_facts AS
+SELECT p.*, d.source_path, d.file_type, d.status AS doc_status, d.province, d.city, d.county, d.department,
+       d.report_kind
+FROM projects p
+LEFT JOIN ({PRIMARY_DOCUMENTS}) d ON d.doc_id = p.doc_id
+"""
 
 INDICATOR_FACTS = f"""
 CREATE VIEW indicator_facts AS
@@ -87,6 +96,7 @@ def write_store(stage_dir: Path) -> None:
         try:
             con.execute("SET memory_limit='1GB'")
             _load(con, stage_dir)
+            con.execute(PROJECT_FACTS)
             con.execute(INDICATOR_FACTS)
             con.execute("CHECKPOINT")
             _write_dataset(con, stage_dir / "dataset")
