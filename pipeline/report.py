@@ -271,7 +271,7 @@ def _document_pages(documents: list[dict]) -> dict[str, dict]:
 def _grouped(con: duckdb.DuckDBPyConnection, name: str, order: str) -> Iterator[tuple[str, list[dict]]]:
     """(doc_id, rows) of one table, document by document in doc_id order, streamed."""
     cursor = con.cursor()  # a reader of its own: three tables are read side by side
-    relation = cursor.sql(f"SELECT * FROM {name} WHERE _doc <> '' ORDER BY _doc, {order}")
+    relation = cursor.sql(f"SELECT _doc, {', '.join(PAGE_COLUMNS[name])} FROM {name} WHERE _doc <> '' ORDER BY _doc, {order}")
     current, rows = None, []
     for row in _records(relation):
         if row["_doc"] != current:
@@ -281,6 +281,17 @@ def _grouped(con: duckdb.DuckDBPyConnection, name: str, order: str) -> Iterator[
         rows.append(row)
     if rows:
         yield current, rows
+
+
+PAGE_COLUMNS = {  # what a document's page shows of each table
+    "projects": ["project_id", "table_label", "kind", "project_name", "page_start", "page_end", "competent_dept",
+                 "implementing_unit", "fiscal_year", "budget_initial", "budget_full_year", "executed", "execution_rate",
+                 "budget_weight", "budget_score", "total_weight", "total_score", "grade", "flags"],
+    "funds": ["project_id", "seq", "source", "label_raw", "budget_initial", "budget_full_year", "executed",
+              "execution_rate", "weight", "score"],
+    "indicators": ["project_id", "seq", "page", "level1_raw", "level2_raw", "name_raw", "name_canonical",
+                   "target_raw", "actual_raw", "unit", "weight", "score", "flags"],
+}
 
 
 class _Cursor:
@@ -326,7 +337,18 @@ def _text(value) -> str:
     return str(value)
 
 
+_NEEDS_ESCAPE = re.compile(r"[&<>'\"]")
+
+
 def _e(value) -> str:
+    """A cell as escaped display text (the report formats about a million cells per 1,000 documents)."""
+    kind = value.__class__
+    if kind is str:
+        return html.escape(value) if _NEEDS_ESCAPE.search(value) else value
+    if value is None:
+        return ""
+    if kind is int or kind is float:
+        return _text(value)
     return html.escape(_text(value))
 
 
@@ -408,21 +430,15 @@ def _flagged(row: dict) -> bool:
 def _indicators(indicators: list[dict]) -> str:
     flagged = sum(_flagged(r) for r in indicators)
     placeholders = sum(_text(r.get("flags")) == PLACEHOLDER for r in indicators)
-    rows = [[
-        _e(r.get("project_id")), _e(r.get("seq")), _e(r.get("page")), _e(r.get("level1_raw")), _e(r.get("level2_raw")),
-        _e(r.get("name_raw")), _e(r.get("name_canonical")), _e(r.get("target_raw")), _e(r.get("actual_raw")),
-        _e(r.get("unit")), _e(r.get("weight")), _e(r.get("score")), _flags(r.get("flags")),
-    ] for r in indicators]
+    columns = PAGE_COLUMNS["indicators"][:-1]
+    rows = [[_e(r[c]) for c in columns] + [_flags(r["flags"])] for r in indicators]
     note = f"<p>{flagged} of {len(indicators)} rows flagged" + (f", {placeholders} placeholder rows" if placeholders else "") + ".</p>"
     return note + _table(["project", "seq", "page", "一级", "二级", "三级指标", "canonical", "target", "actual", "unit",
                           "分值", "得分", "flags"], rows, ["flagged" if _flagged(r) else "" for r in indicators])
 
 
 def _funds(funds: list[dict]) -> str:
-    rows = [[
-        _e(f.get("project_id")), _e(f.get("seq")), _e(f.get("source")), _e(f.get("label_raw")), _e(f.get("budget_initial")),
-        _e(f.get("budget_full_year")), _e(f.get("executed")), _e(f.get("execution_rate")), _e(f.get("weight")), _e(f.get("score")),
-    ] for f in funds]
+    rows = [[_e(f[c]) for c in PAGE_COLUMNS["funds"]] for f in funds]
     return _table(["project", "seq", "source", "label", "年初预算数", "全年预算数", "全年执行数", "执行率", "分值", "得分"], rows)
 
 
