@@ -23,7 +23,7 @@ def run(
     ocr: bool = typer.Option(True, help="Read scanned pages and images with OCR."),
     jobs: int = typer.Option(1, min=1, help="Worker processes."),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, help="Seconds one file may take before it is failed."),
-    report: bool = typer.Option(True, help="Write report.html and datapackage.json."),
+    report: bool = typer.Option(True, help="Write the QA report (report/index.html) and datapackage.json."),
 ) -> None:
     """Read every file under INPUT_DIR and write documents/projects/funds/indicators (.csv + .parquet) to --out.
 

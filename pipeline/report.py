@@ -186,8 +186,8 @@ def write_report(stage_dir: Path) -> None:
         with _connect(stage_dir) as con:
             documents = _documents(con)
             pages = _document_pages(documents)
-            for key, rows in _stream_documents(con, pages, stage_dir / "pages"):
-                write_text(tmp / "docs" / f"{pages[key]['page']}.html", rows)
+            for key, text in _stream_documents(con, pages, stage_dir / "pages"):
+                write_text(tmp / "docs" / f"{pages[key]['page']}.html", text)
             write_text(tmp / "index.html", _index(con, documents, pages, stage_dir / "pages"))
         replace_dir(tmp, stage_dir / "report")
     except BaseException:
