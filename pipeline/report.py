@@ -30,6 +30,7 @@ STATUSES = ("ok", "partial", "failed", "skipped", "duplicate")
 BATCH_ROWS = 4096
 MAX_ERROR_CHARS = 160
 MAX_PLOT_GROUPS = 40
+TABLE_PAGE_ROWS = 200  # rows of the documents table shown at a time: the browser lays out only those
 PLACEHOLDER = "placeholder_row"
 
 DESCRIPTIONS = {
@@ -142,38 +143,43 @@ svg text{font:11px system-ui,"Noto Sans CJK SC",sans-serif}
 
 SCRIPT = """
 (function(){
-var table=document.getElementById('docs'),body=table.tBodies[0],heads=table.tHead.rows[0].cells;
+var PAGE=%d,table=document.getElementById('docs'),body=table.tBodies[0],heads=table.tHead.rows[0].cells;
 var q=document.getElementById('q'),status=document.getElementById('status'),shown=document.getElementById('shown');
-var rows=Array.prototype.slice.call(body.rows),texts=rows.map(function(r){return r.textContent.toLowerCase();});
-var sortCol=-1,desc=false;
+var at=document.getElementById('at'),prev=document.getElementById('prev'),next=document.getElementById('next');
+var rows=Array.prototype.slice.call(body.rows),texts=new Map(rows.map(function(r){return [r,r.textContent.toLowerCase()];}));
+var sortCol=-1,desc=false,page=0;
 function value(row,col){var c=row.cells[col];return c.hasAttribute('data-v')?c.getAttribute('data-v'):c.textContent;}
 function apply(){
-  var text=q.value.trim().toLowerCase(),want=status.value,n=0;
-  rows.forEach(function(r,i){var hit=(!want||r.getAttribute('data-status')===want)&&(!text||texts[i].indexOf(text)>=0);r.hidden=!hit;if(hit)n++;});
-  shown.textContent=n;
+  var text=q.value.trim().toLowerCase(),want=status.value,order=rows;
   for(var i=0;i<heads.length;i++){if(i===sortCol)heads[i].setAttribute('aria-sort',desc?'descending':'ascending');else heads[i].removeAttribute('aria-sort');}
   if(sortCol>=0){
     var numeric=heads[sortCol].getAttribute('data-type')==='num';
-    var order=rows.slice().sort(function(a,b){
+    order=rows.slice().sort(function(a,b){
       var x=value(a,sortCol),y=value(b,sortCol);
       if(x===''||y==='')return x===y?0:(x===''?1:-1);
       var d=numeric?(+x)-(+y):x.localeCompare(y,'zh');
       return desc?-d:d;});
-    order.forEach(function(r){body.appendChild(r);});
   }
+  var hits=order.filter(function(r){return (!want||r.getAttribute('data-status')===want)&&(!text||texts.get(r).indexOf(text)>=0);});
+  var pages=Math.max(1,Math.ceil(hits.length/PAGE));page=Math.min(Math.max(page,0),pages-1);
+  var visible=new Set(hits.slice(page*PAGE,(page+1)*PAGE));
+  order.forEach(function(r){r.hidden=!visible.has(r);body.appendChild(r);});
+  shown.textContent=hits.length;at.textContent='page '+(page+1)+' of '+pages;prev.disabled=page===0;next.disabled=page>=pages-1;
   var state=new URLSearchParams();
   if(text)state.set('q',q.value.trim());if(want)state.set('status',want);
   if(sortCol>=0){state.set('sort',heads[sortCol].getAttribute('data-key'));if(desc)state.set('desc','1');}
+  if(page>0)state.set('page',page+1);
   history.replaceState(null,'',state.toString()?'#'+state.toString():location.pathname);
 }
-for(var i=0;i<heads.length;i++)(function(i){heads[i].addEventListener('click',function(){desc=sortCol===i?!desc:false;sortCol=i;apply();});})(i);
-q.addEventListener('input',apply);status.addEventListener('change',apply);
+for(var i=0;i<heads.length;i++)(function(i){heads[i].addEventListener('click',function(){desc=sortCol===i?!desc:false;sortCol=i;page=0;apply();});})(i);
+q.addEventListener('input',function(){page=0;apply();});status.addEventListener('change',function(){page=0;apply();});
+prev.addEventListener('click',function(){page--;apply();});next.addEventListener('click',function(){page++;apply();});
 var start=new URLSearchParams(location.hash.slice(1));
-q.value=start.get('q')||'';status.value=start.get('status')||'';desc=start.get('desc')==='1';
+q.value=start.get('q')||'';status.value=start.get('status')||'';desc=start.get('desc')==='1';page=(+start.get('page')||1)-1;
 for(var j=0;j<heads.length;j++)if(heads[j].getAttribute('data-key')===start.get('sort'))sortCol=j;
 apply();
 })();
-"""
+""" % TABLE_PAGE_ROWS
 
 
 def write_report(stage_dir: Path) -> None:
@@ -503,7 +509,8 @@ def _index(con, documents: list[dict], pages: dict[str, dict], images_root: Path
         ]
         tds = "".join(f"<td class='num'>{c}</td>" if numeric else f"<td>{c}</td>"
                       for c, (_, _, numeric) in zip(cells, DOC_COLUMNS))
-        rows.append(f"<tr data-status='{_e(doc.get('status'))}'>{tds}</tr>")
+        hidden = " hidden" if number >= TABLE_PAGE_ROWS else ""  # the script's first page, before it runs
+        rows.append(f"<tr data-status='{_e(doc.get('status'))}'{hidden}>{tds}</tr>")
     statuses = sorted({_text(d.get("status")) for d in documents} - {""},
                       key=lambda s: (STATUSES.index(s) if s in STATUSES else len(STATUSES), s))
     head = "".join(f"<th data-key='{key}'" + (" data-type='num'" if numeric else "") + f">{html.escape(label)}</th>"
@@ -511,7 +518,9 @@ def _index(con, documents: list[dict], pages: dict[str, dict], images_root: Path
     controls = ("<div class='controls'><label>filter <input id='q' type='search' placeholder='path, region, department, error…'>"
                 "</label> <label>status <select id='status'><option value=''>all</option>"
                 + "".join(f"<option>{html.escape(s)}</option>" for s in statuses)
-                + f"</select></label> <span id='shown'>{len(rows)}</span> of {len(rows)} files shown; click a header to sort.</div>")
+                + f"</select></label> <span id='shown'>{len(rows)}</span> of {len(rows)} files match; "
+                "<button id='prev' type='button'>←</button> <span id='at'></span> "
+                "<button id='next' type='button'>→</button>; click a header to sort.</div>")
     body = [
         "<h1>jixiao QA report</h1>",
         _summary(con, documents, omitted),

@@ -86,8 +86,10 @@ def test_thousand_document_report_renders_sorts_and_filters(small_run, tmp_path)
     assert index.stat().st_size <= MAX_INDEX_BYTES
     assert len(list((stage / "report" / "docs").glob("*.html"))) == 1000
 
-    rows = document_rows(dom(index.resolve().as_uri(), tmp_path / "profile"))
-    assert len(rows) == 1000 and not any(hidden for _, hidden, _ in rows)
+    text = dom(index.resolve().as_uri() + "#page=5", tmp_path / "profile")  # 200 rows a page
+    rows = document_rows(text)
+    assert len(rows) == 1000 and '<span id="shown">1000</span>' in text and "page 5 of 5" in text
+    assert [cells[0] for _, hidden, cells in rows if not hidden] == documents["source_path"].iloc[800:].tolist()
 
     wanted = documents[(documents["status"] == "ok") & documents["source_path"].str.contains("batch07", regex=False)]
     text = dom(index.resolve().as_uri() + "#q=BATCH07&status=ok&sort=indicators&desc=1", tmp_path / "profile")
