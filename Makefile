@@ -26,10 +26,11 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.scan_timing
 	$(BIN)/python -m bench.fuzz --files 1000 --seed 0
 	$(BIN)/python -m bench.names
+	$(BIN)/python -m bench.scale
 
 corpus: $(STAMP)
 	sh tests/corpus/render/ensure_tools.sh
 	$(BIN)/python -m tests.corpus.render
 
 clean:
-	rm -rf data/out bench/work bench/results.json bench/scan_timing.json bench/names.json
+	rm -rf data/out bench/work bench/results.json bench/scan_timing.json bench/names.json bench/scale.json

@@ -24,7 +24,7 @@ def run(
     ocr: bool = typer.Option(True, help="Read scanned pages and images with OCR."),
     jobs: int = typer.Option(1, min=1, help="Worker processes."),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, help="Seconds one file may take before it is failed."),
-    report: bool = typer.Option(True, help="Write report.html and datapackage.json."),
+    report: bool = typer.Option(True, help="Write the QA report (report/index.html) and datapackage.json."),
     taxonomy: Path = typer.Option(None, "--taxonomy", help="A team's own indicator taxonomy CSV (columns canonical_name, level2, synonyms[, level1]) instead of the packaged one."),
 ) -> None:
     """Read every file under INPUT_DIR and write documents/projects/funds/indicators (.csv + .parquet) to --out.
@@ -42,10 +42,15 @@ def run(
     settings = Settings(ocr_engine=ocr_engine, ocr=ocr, timeout=timeout, jobs=jobs, debug_dir=debug_dir if report else None,
                         taxonomy=taxonomy)
     total = len(list_inputs(input_dir))
+    from pipeline.page_images import PageImageBudget
+
+    budget = PageImageBudget()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task("reading", total=total)
 
         def advance(path, result):
+            if report and result.document.get("doc_id"):
+                budget.settle(debug_dir / result.document["doc_id"])
             progress.update(task, advance=1, description=f"{result.document.get('status', '?'):8} {path.name[:40]}")
 
         results = run_batch(input_dir, settings, progress=advance)
@@ -55,12 +60,14 @@ def run(
     frames = frames_of(merge(results))
     frames["projects"], frames["indicators"] = reconcile(frames["projects"], frames["funds"], frames["indicators"])
     write_frames(out, frames)
+    from pipeline.store import write_store
+
+    write_store(out)
     if report:
         from pipeline.report import write_datapackage, write_report
 
-        images = {r.document.get("doc_id", ""): [Path(p) for p in r.page_images] for r in results}
-        write_report(out, frames, images)
-        write_datapackage(out, frames)
+        write_report(out)
+        write_datapackage(out)
     documents = frames["documents"]
     counts = documents["status"].value_counts().to_dict()
     console.print(

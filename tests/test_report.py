@@ -1,168 +1,171 @@
-"""report.html and datapackage.json written from the truth tables after reconciliation."""
-import base64
+"""The QA report (report/index.html, one page per document) and datapackage.json of a real small run."""
 import csv
 import hashlib
 import html
-import io
 import json
+import os
 import re
+import stat
+from collections import Counter
+from pathlib import Path
+from urllib.parse import unquote
 
-import pytest
-from PIL import Image, ImageDraw
+import pandas as pd
 
-from pipeline.emit import frame
-from pipeline.reconcile import reconcile
-from pipeline.report import MAX_IMAGES, MAX_WIDTH, write_datapackage, write_report
+from pipeline.page_images import PageImageBudget, page_images
+from pipeline.report import write_datapackage, write_report
 from pipeline.schema import TABLES
-from test_reconcile import DOCS, load_truth
-
-SOURCES = {doc: f"raw/{doc}/自评表 <{doc}> & 附件.pdf" for doc in DOCS}
-
-
-def truth_frames() -> dict:
-    """documents + the reconciled truth tables, as the pipeline would hand them over."""
-    truth = load_truth()
-    projects, indicators = reconcile(truth["projects"], truth["funds"], truth["indicators"])
-    documents = frame("documents", [
-        {"doc_id": doc, "source_path": SOURCES[doc], "file_type": "pdf_text", "pages": 3,
-         "status": "partial" if doc == "xizang_2023" else "ok",
-         "error": "segment p2: <no 总分 row>" if doc == "xizang_2023" else ""}
-        for doc in DOCS
-    ] + [{"doc_id": "broken", "source_path": "raw/broken.pdf", "status": "failed", "error": "not a PDF"}])
-    return {"documents": documents, "projects": projects, "funds": truth["funds"], "indicators": indicators}
+from pipeline.store import write_store
+from small_run import copy_of, small_run  # noqa: F401 (fixture)
 
 
-def page_image(path, size=(1654, 2339)):
-    image = Image.new("RGB", size, "white")
-    draw = ImageDraw.Draw(image)
-    for x in range(100, size[0] - 100, 400):
-        draw.rectangle([x, 200, x + 380, 600], outline="red", width=6)
-    image.save(path)
-    return path
+def tables(out: Path) -> dict[str, pd.DataFrame]:
+    return {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
 
 
-def sections(text: str) -> dict[str, str]:
-    return dict(re.findall(r"<section id='doc-([^']+)'>(.*?)</section>", text, flags=re.S))
+def index_of(out: Path) -> str:
+    return (out / "report" / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def frames():
-    return truth_frames()
+def page_of(out: Path, doc_id: str) -> str:
+    return (out / "report" / "docs" / f"{doc_id}.html").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory, frames):
-    out = tmp_path_factory.mktemp("out")
-    images = {
-        "ningxia_2024": [page_image(out / f"ningxia-page-{n}.png") for n in range(1, MAX_IMAGES + 3)],
-        "jinzhong_2021": [page_image(out / "jinzhong-page-1.png", (800, 600))],
-    }
-    return write_report(out, frames, images).read_text(encoding="utf-8")
+def flag_counts(data: pd.DataFrame) -> Counter:
+    return Counter(f for value in data["flags"].fillna("") for f in value.split(";") if f)
 
 
-def test_every_document_has_its_section(report):
-    found = sections(report)
-    assert set(found) == {*DOCS, "broken"}
-    for doc in DOCS:
-        assert html.escape(SOURCES[doc]) in found[doc]
-    assert "not a PDF" in found["broken"] and "failed" in found["broken"]
+def test_index_lists_every_file_with_its_status_and_page(small_run):
+    documents = tables(small_run)["documents"]
+    rows = re.findall(r"<tr data-status='([^']*)'(?: hidden)?><td><a href='docs/([^']+)\.html'>([^<]*)</a>", index_of(small_run))
+    assert sorted((html.unescape(source), status) for status, _, source in rows) == sorted(
+        zip(documents["source_path"], documents["status"]))
+    for _, page, _ in rows:
+        assert (small_run / "report" / "docs" / f"{page}.html").exists()
+    assert "<jinzhong>" not in index_of(small_run)
+    assert "自评表 &lt;jinzhong&gt; &amp; 附件.pdf" in index_of(small_run)
 
 
-def test_text_is_escaped(report):
-    assert "<ningxia_2024>" not in report and "&lt;ningxia_2024&gt; &amp; 附件" in report
-    assert "&lt;no 总分 row&gt;" in sections(report)["xizang_2023"]
+def test_each_document_page_holds_its_own_rows(small_run):
+    t = tables(small_run)
+    for doc in t["documents"].itertuples():
+        page = page_of(small_run, doc.doc_id)
+        projects = t["projects"][t["projects"]["doc_id"] == doc.doc_id]
+        funds = t["funds"][t["funds"]["doc_id"] == doc.doc_id]
+        indicators = t["indicators"][t["indicators"]["doc_id"] == doc.doc_id]
+        assert f"{len(projects)} projects, {len(funds)} funds lines, {len(indicators)} indicators" in page
+        for project_id in projects["project_id"]:
+            assert f"<td>{project_id}</td>" in page
+        for name in indicators["name_raw"]:
+            assert html.escape(name) in page
+        assert html.escape(doc.source_path) in page
+    failed = t["documents"][t["documents"]["status"] == "failed"].iloc[0]
+    assert html.escape(failed["error"]) in page_of(small_run, failed["doc_id"]) and failed["error"]
 
 
-def test_summary_counts(report, frames):
-    summary = report.split("<h2>Documents</h2>")[0]
-    assert "<tr><td><span class='ok'>ok</span></td><td>4</td></tr>" in summary
-    assert "<tr><td><span class='failed'>failed</span></td><td>1</td></tr>" in summary
-    assert f"<tr><td>indicators</td><td>{len(frames['indicators'])}</td></tr>" in summary
-    assert "<tr><td><span class='flag'>grade_inconsistent</span></td><td>1</td><td>0</td></tr>" in summary
-    assert "<tr><td><span class='flag'>percent_scale_suspect</span></td><td>0</td><td>9</td></tr>" in summary
+def test_flag_counts_match_the_tables(small_run):
+    t, index = tables(small_run), index_of(small_run)
+    projects, indicators = flag_counts(t["projects"]), flag_counts(t["indicators"])
+    assert projects and indicators  # the run's reports carry flags of both kinds
+    for flag in set(projects) | set(indicators):
+        assert (f"<tr><td><span class='flag'>{flag}</span></td><td>{projects[flag]}</td>"
+                f"<td>{indicators[flag]}</td></tr>") in index
+        assert f"<title>{flag}: {projects[flag]} projects, {indicators[flag]} indicators</title>" in index
 
 
-def test_flags_appear_with_their_documents(report):
-    found = sections(report)
-    assert "grade_inconsistent" in found["jinzhong_2021"]
-    assert "budget_score_mismatch" in found["ningxia_2024"]
-    assert "weights_not_100" in found["qujing_2022"] and "percent_scale_suspect" in found["qujing_2022"]
-    assert "交通违法信息采集" in found["qujing_2022"]  # 14-17's flagged row is listed
-    assert "flag'>" not in found["quwo_2021"]
+def test_plots_have_a_row_per_province_and_year(small_run):
+    t = tables(small_run)
+    index = index_of(small_run)
+    figures = re.findall(r"<figure>(.*?)</figure>", index, flags=re.S)
+    assert len(figures) == 3 and all("<svg" in f for f in figures)
+    docs = t["documents"].set_index("doc_id")
+    projects = t["projects"].assign(province=lambda p: p["doc_id"].map(docs["province"]))
+    for figure, column in zip(figures, ("total_score", "execution_rate")):
+        found = projects[projects[column].notna()]
+        assert len(found)
+        for (province, year), group in found.groupby(["province", "fiscal_year"]):
+            assert re.search(rf"<title>{province} {year}: n={len(group)}, min ", figure), (column, province, year)
 
 
-def test_images_embedded_downscaled_and_capped(report):
-    found = sections(report)
-    ningxia = found["ningxia_2024"]
-    uris = re.findall(r"src='data:image/jpeg;base64,([^']+)'", ningxia)
-    assert len(uris) == MAX_IMAGES
-    assert f"{MAX_IMAGES} of {MAX_IMAGES + 2} page images shown" in ningxia
-    widths = {Image.open(io.BytesIO(base64.b64decode(u))).width for u in uris}
-    assert widths == {MAX_WIDTH}
-    assert len(re.findall("<img ", found["jinzhong_2021"])) == 1
-    assert "no page image" in found["qujing_2022"]
-    assert len(report.encode()) < 3_000_000
+def test_page_images_are_files_beside_the_report(small_run):
+    t = tables(small_run)
+    assert any(page_images(small_run / "pages" / d) for d in t["documents"]["doc_id"])
+    for doc_id in t["documents"]["doc_id"]:
+        page = page_of(small_run, doc_id)
+        images = page_images(small_run / "pages" / doc_id)
+        linked = re.findall(r"<img loading='lazy' alt='[^']*' src='([^']+)'>", page)
+        assert [(small_run / "report" / "docs" / unquote(html.unescape(link))).resolve() for link in linked] == [
+            p.resolve() for p in images]
+    ningxia = t["documents"][t["documents"]["source_path"] == "ningxia_2024.pdf"]["doc_id"].iloc[0]
+    project = t["projects"][t["projects"]["doc_id"] == ningxia].iloc[0]
+    assert re.search(rf"-p{int(project['page_start']):03d}\.jpg — tables: [^<]*{project['project_id']}", page_of(small_run, ningxia))
 
 
-def test_self_contained(report):
-    assert "<script" not in report
-    assert not re.search(r"(src|href)=['\"]?(https?:|//|file:)", report)
+def test_report_works_offline(small_run):
+    for path in (small_run / "report").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"(src|href)=['\"]?(https?:|//|file:|data:)", text), path
+        assert "@import" not in text and "url(" not in text
+    assert "url(" not in (small_run / "report" / "style.css").read_text(encoding="utf-8")
+    pointer = (small_run / "report.html").read_text(encoding="utf-8")
+    assert "href='report/index.html'" in pointer and "url=report/index.html" in pointer
 
 
-def test_image_caption_names_tables_on_that_page(tmp_path, frames):
-    projects = frames["projects"].copy()
-    projects.loc[projects["project_id"] == "jinzhong_2021-1", ["page_start", "page_end"]] = [2, 3]
-    images = {"jinzhong_2021": [page_image(tmp_path / "p003.png", (300, 200)), tmp_path / "missing-4.png"]}
-    text = write_report(tmp_path, {**frames, "projects": projects}, images).read_text(encoding="utf-8")
-    jinzhong = sections(text)["jinzhong_2021"]
-    assert "p003.png — tables: jinzhong_2021-1" in jinzhong
-    assert "image unreadable" in jinzhong
+def test_pages_past_the_budget_lose_their_picture_not_their_rows(tmp_path, small_run):
+    out = copy_of(small_run, tmp_path / "out")
+    t = tables(out)
+    ningxia = t["documents"][t["documents"]["source_path"] == "ningxia_2024.pdf"]["doc_id"].iloc[0]
+    folder = out / "pages" / ningxia
+    images = page_images(folder)
+    budget = PageImageBudget(max_bytes=sum(p.stat().st_size for p in images[:2]))
+    assert budget.settle(folder) == images[:2]
+    write_report(out)
+    page = page_of(out, ningxia)
+    assert len(re.findall("<img ", page)) == 2
+    assert page.count("page-image budget of the batch") == len(images) - 2
+    n_indicators = int((t["indicators"]["doc_id"] == ningxia).sum())
+    assert f"{n_indicators} indicators" in page
+    assert f"{len(images) - 2} page(s) of 1 document(s) have no picture" in index_of(out)
 
 
-@pytest.fixture(scope="module")
-def package(tmp_path_factory, frames):
-    out = tmp_path_factory.mktemp("pkg")
-    for name, data in frames.items():
-        data.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
-    path = write_datapackage(out, frames)
-    return out, json.loads(path.read_text(encoding="utf-8"))
+def test_everything_written_takes_the_umask(tmp_path, small_run):
+    out = copy_of(small_run, tmp_path / "out")
+    previous = os.umask(0o027)
+    try:
+        write_report(out)
+        write_datapackage(out)
+        write_store(out)
+    finally:
+        os.umask(previous)
+    written = [out / "report.html", out / "datapackage.json", out / "jixiao.duckdb", out / "report", out / "dataset",
+               *(out / "report").rglob("*"), *(out / "dataset").rglob("*")]
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == (0o750 if path.is_dir() else 0o640), path
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no leftovers
 
 
-def test_datapackage_lists_every_csv(package, frames):
-    _, pkg = package
-    assert pkg["profile"] == "tabular-data-package"
-    assert [r["name"] for r in pkg["resources"]] == list(frames)
-    for resource in pkg["resources"]:
+def test_datapackage_describes_every_csv(small_run):
+    package = json.loads((small_run / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["profile"] == "tabular-data-package"
+    assert [r["name"] for r in package["resources"]] == list(TABLES)
+    parse = {"integer": int, "number": float, "string": str, "boolean": str}
+    for resource in package["resources"]:
         assert (resource["path"], resource["format"], resource["encoding"]) == (
             f"{resource['name']}.csv", "csv", "utf-8-sig")
-
-
-def test_csvs_validate_against_their_fields(package):
-    out, pkg = package
-    parse = {"integer": int, "number": float, "string": str}
-    for resource in pkg["resources"]:
-        fields = resource["schema"]["fields"]
-        content = (out / resource["path"]).read_bytes()
+        content = (small_run / resource["path"]).read_bytes()
         assert resource["bytes"] == len(content)
         assert resource["hash"] == "sha256:" + hashlib.sha256(content).hexdigest()
-        with (out / resource["path"]).open(encoding=resource["encoding"], newline="") as f:
+        fields = resource["schema"]["fields"]
+        described = {f["name"] for f in fields if f.get("description")}
+        assert set(TABLES[resource["name"]]) <= described, resource["name"]
+        with (small_run / resource["path"]).open(encoding=resource["encoding"], newline="") as f:
             reader = csv.reader(f)
             assert next(reader) == [field["name"] for field in fields]
             for row in reader:
                 for field, value in zip(fields, row, strict=True):
                     if value not in resource["schema"]["missingValues"]:
                         parse[field["type"]](value)
-
-
-def test_contract_columns_typed_and_described(package):
-    _, pkg = package
-    for resource in pkg["resources"]:
-        fields = {f["name"]: f for f in resource["schema"]["fields"]}
-        for column in TABLES[resource["name"]]:
-            assert fields[column].get("description"), (resource["name"], column)
-    types = {r["name"]: {f["name"]: f["type"] for f in r["schema"]["fields"]} for r in pkg["resources"]}
-    assert types["indicators"]["seq"] == "integer"
-    assert types["indicators"]["target_value"] == "number"
-    assert types["projects"]["execution_rate"] == "number"
+    types = {r["name"]: {f["name"]: f["type"] for f in r["schema"]["fields"]} for r in package["resources"]}
+    assert types["indicators"]["seq"] == types["documents"]["pages"] == types["projects"]["fiscal_year"] == "integer"
+    assert types["indicators"]["target_value"] == types["projects"]["execution_rate"] == "number"
     assert types["projects"]["flags"] == "string"
-    assert types["documents"]["pages"] == types["projects"]["fiscal_year"] == "integer"
