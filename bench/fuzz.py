@@ -28,7 +28,8 @@ from pathlib import Path
 import pikepdf
 import psutil
 
-from pipeline.run import Settings, run_batch
+from pipeline.batch import run_batch
+from pipeline.run import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "tests" / "corpus" / "docs"

@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -84,8 +85,12 @@ def extract_scanned_pdf(
     engine: OcrEngine | None = None,
     debug_dir: Path | None = None,
     settings: ScanSettings = DEFAULTS,
+    on_page: Callable[[int, list[Table], list[TextLine]], None] | None = None,
 ) -> Grid:
-    """OCR the given 1-based pages (all by default) of a PDF into a Grid; page_kinds "scanned" for those pages."""
+    """OCR the given 1-based pages (all by default) of a PDF into a Grid; page_kinds "scanned" for those pages.
+
+    on_page(number, tables, lines) is called as each page is read, so a caller whose time runs out
+    keeps the pages already finished."""
     import pypdfium2 as pdfium
 
     engine = engine or get_engine("rapidocr")
@@ -104,6 +109,8 @@ def extract_scanned_pdf(
             t, l = extract_image_page(image, number, 72 / dpi, engine, debug_path=debug, settings=settings)
             tables += t
             lines += l
+            if on_page:
+                on_page(number, t, l)
     finally:
         pdf.close()
     kinds = tuple("scanned" if n in set(wanted) else "" for n in range(1, n_pages + 1))

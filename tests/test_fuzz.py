@@ -8,7 +8,8 @@ import pikepdf
 import pytest
 
 from bench.fuzz import STATUSES, fuzz, load_sources, write_mutants
-from pipeline.run import Settings, run_batch
+from pipeline.batch import run_batch
+from pipeline.run import Settings
 
 DOCS = Path(__file__).parent / "corpus" / "docs"
 N_FILES = 40
