@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator
 from pipeline.cache import ResultCache, file_digest, result_key
 from pipeline.inputs import InputItem, list_inputs, local_file
 from pipeline.run import FileResult, Settings, failed
-from pipeline.workers import Worker, WorkerDied
+from pipeline.workers import Worker, WorkerDied, wall_cap
 
 Progress = Callable[[InputItem, FileResult], None]
 
@@ -150,8 +150,9 @@ def read_in(worker: Worker, item: InputItem, settings: Settings) -> FileResult:
     try:
         return worker.read(item, settings)
     except WorkerDied as death:
-        reason = "worker hung" if str(death) == "hung" else f"reader crashed ({death})"
-        return failed(item, f"{reason} while reading the file", transient=True)
+        if str(death) == "hung":
+            return failed(item, f"reader hung: no answer within {wall_cap(settings):g} s of wall-clock time", transient=True)
+        return failed(item, f"reader crashed ({death}) while reading the file", transient=True)
 
 
 class ResultStore:

@@ -18,7 +18,7 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 def usage_error(message: str) -> typer.Exit:
     """One line on stderr and exit code 2, before any file is read."""
-    console.print(f"[red]jixiao: {message}", highlight=False)
+    console.print(f"[red]jixiao: {message}", highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_USAGE)
 
 
@@ -57,7 +57,7 @@ def run(
     if jobs is None:
         jobs = cores
     elif jobs > cores and not dask_scheduler:
-        console.print(f"[yellow]jixiao: --jobs {jobs} capped to the {cores} CPU(s) of this machine", highlight=False)
+        console.print(f"[yellow]jixiao: --jobs {jobs} capped to the {cores} CPU(s) of this machine", highlight=False, soft_wrap=True)
         jobs = cores
     folder = OutputFolder(out)
     try:
@@ -81,7 +81,7 @@ def run(
     finally:
         folder.close()
     for message in summary.extras_errors:
-        console.print(f"[yellow]jixiao: {message}", highlight=False)
+        console.print(f"[yellow]jixiao: {message}", highlight=False, soft_wrap=True)
     counts = summary.statuses
     console.print(
         f"{sum(counts.values())} file(s): " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))

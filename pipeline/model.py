@@ -72,6 +72,7 @@ class Grid:
     lines: tuple[TextLine, ...]
     pages: int
     page_kinds: tuple[str, ...] = ()  # per page: "text", "scanned", "cid" (junk text layer read by OCR)
+    warnings: tuple[str, ...] = ()  # what the reader could not read (the document is then partial)
 
     def blocks(self) -> list[Table | TextLine]:
         """Tables and text lines interleaved in reading order (page, then top)."""

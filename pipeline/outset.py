@@ -22,6 +22,7 @@ import fcntl
 import os
 import shutil
 import time
+import uuid
 from pathlib import Path
 
 MARKER = ".jixiao-output"
@@ -99,8 +100,8 @@ class OutputFolder:
         return (self.root / os.readlink(link)) if link.is_symlink() else None
 
     def stage(self) -> Path:
-        """A new empty set folder (`.sets/<time>-<pid>`) whose `pages` links to the kept page images."""
-        stage = self.root / SETS / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+        """A new empty set folder (`.sets/<time>-<random>`) whose `pages` links to the kept page images."""
+        stage = self.root / SETS / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         stage.mkdir(parents=True)
         self.pages_dir.mkdir(exist_ok=True)
         os.symlink(os.path.join("..", "..", PAGES), stage / PAGES)

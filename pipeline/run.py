@@ -27,10 +27,13 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     jobs: int = 1
     debug_dir: Path | None = None
+    wall_timeout: float = 0.0  # wall-clock seconds before a worker is deemed hung; 0: twice the timeout plus a minute
 
     def __post_init__(self) -> None:
         if not self.timeout > 0:
             raise ValueError(f"timeout must be a positive number of seconds, not {self.timeout}")
+        if self.wall_timeout < 0:
+            raise ValueError(f"wall_timeout must not be negative, not {self.wall_timeout}")
         if self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {self.jobs}")
 
@@ -108,8 +111,8 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None,
                 from extractors.ocr_engines import get_engine
                 from extractors.scan import extract_scanned_pdf
 
-                scanned = extract_scanned_pdf(path, pages=need_ocr, engine=get_engine(settings.ocr_engine), debug_dir=debug_dir,
-                                               on_page=partial.add_page)
+                scanned = extract_scanned_pdf(path, pages=need_ocr, engine=get_engine(settings.ocr_engine),
+                                              debug_dir=debug_dir, on_page=partial.add_page)
                 grid = Grid(
                     tables=grid.tables + scanned.tables, lines=grid.lines + scanned.lines,
                     pages=grid.pages, page_kinds=grid.page_kinds,
@@ -121,8 +124,7 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None,
         from extractors.image import extract_image
         from extractors.ocr_engines import get_engine
 
-        return extract_image(path, engine=get_engine(settings.ocr_engine), debug_dir=debug_dir,
-                                               on_page=partial.add_page), "image", warnings
+        return extract_image(path, engine=get_engine(settings.ocr_engine), debug_dir=debug_dir), "image", warnings
     if kind == detect.DOCX:
         from extractors.docx import extract_docx
 
@@ -226,6 +228,7 @@ def keep_partial(result: FileResult, path: Path, partial: PartialRead, settings:
 
 def fill(result: FileResult, grid: Grid, file_type: str, warnings: list[str], path: Path, debug_dir: Path | None) -> None:
     """Segment the grid into the result's rows; status partial when the reader left warnings."""
+    warnings = [*warnings, *grid.warnings]
     document = result.document
     document.update(file_type=file_type, pages=grid.pages, page_kinds=";".join(grid.page_kinds))
     if debug_dir and debug_dir.exists():

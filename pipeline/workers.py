@@ -24,9 +24,9 @@ HEADER = struct.Struct(">Q")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def wall_cap(timeout: float) -> float:
-    """Wall-clock seconds after which a worker is deemed hung: twice its CPU limit plus a minute."""
-    return 2 * timeout + 60
+def wall_cap(settings) -> float:
+    """Wall-clock seconds after which a worker is deemed hung: settings.wall_timeout, else twice the CPU limit plus a minute."""
+    return settings.wall_timeout or 2 * settings.timeout + 60
 
 
 class WorkerDied(Exception):
@@ -42,6 +42,7 @@ class Worker:
     def _start(self) -> subprocess.Popen:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+        env.setdefault("TQDM_DISABLE", "1")  # the formula engine's progress bar, per spreadsheet, on the user's terminal
         return subprocess.Popen(
             [sys.executable, "-m", "pipeline.workers"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             env=env, start_new_session=True,  # Ctrl-C reaches the parent only; it stops the workers
@@ -55,7 +56,7 @@ class Worker:
         try:
             self.process.stdin.write(HEADER.pack(len(payload)) + payload)
             self.process.stdin.flush()
-            deadline = time.monotonic() + wall_cap(settings.timeout)
+            deadline = time.monotonic() + wall_cap(settings)
             header = self._receive(HEADER.size, deadline)
             return pickle.loads(self._receive(HEADER.unpack(header)[0], deadline))
         except (OSError, EOFError, TimeoutError, pickle.UnpicklingError) as error:
