@@ -36,7 +36,7 @@ def read_on_cluster(tasks: list[tuple[int, InputItem]], settings: Settings, addr
     with Client(address, set_as_default=False) as client:
         futures = {client.submit(read_on_worker, item, settings, key=f"jixiao-{run}-{index}", pure=False): (index, item)
                    for index, item in tasks}
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             index, item = futures.pop(future)
             try:
                 result = future.result()
