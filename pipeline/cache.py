@@ -49,7 +49,7 @@ def file_digest(path: Path) -> str:
 def result_key(digest: str, name: str, settings) -> str:
     """The cache key of one file's result under these settings."""
     parts = [digest, name, pipeline_version(), f"ocr={settings.ocr}", f"engine={settings.ocr_engine}"]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 class ResultCache:
