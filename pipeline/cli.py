@@ -47,6 +47,8 @@ def run(
 
     if not input_dir.is_dir():
         raise usage_error(f"not a folder: {input_dir}")
+    if input_dir.resolve().is_relative_to(out.resolve()):
+        raise usage_error(f"--out {out} holds the input folder {input_dir}; choose an output folder of its own")
     if not timeout > 0:
         raise usage_error(f"--timeout must be a positive number of seconds, not {timeout:g}")
     if ocr_engine not in ENGINES:

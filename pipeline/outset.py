@@ -31,6 +31,9 @@ CURRENT = ".current"
 SETS = ".sets"
 PAGES = "pages"
 CACHE = ".cache"
+# What older jixiao versions wrote straight into OUT: removed when a set without them is swapped in.
+LEGACY = {f"{table}.{suffix}" for table in ("documents", "projects", "funds", "indicators") for suffix in ("csv", "parquet")} | {
+    "report.html", "datapackage.json"}
 
 
 class OutputError(Exception):
@@ -119,6 +122,8 @@ class OutputFolder:
         os.replace(swap, self.root / CURRENT)
         for entry in self.root.iterdir():  # entries the new set no longer has
             if entry.is_symlink() and os.readlink(entry).startswith(CURRENT + os.sep) and not entry.exists():
+                entry.unlink()
+            elif entry.name in LEGACY and entry.name not in names and entry.is_file() and not entry.is_symlink():
                 entry.unlink()
         if previous is not None and previous != stage:
             shutil.rmtree(previous, ignore_errors=True)

@@ -172,11 +172,11 @@ def test_environment_errors_exit_2_before_any_file_is_read(tmp_path):
     (tmp_path / "in").mkdir()
     shutil.copy(QUWO, tmp_path / "in" / "quwo_2021.pdf")
     (tmp_path / "taken").write_text("a file")
-    for out in (tmp_path / "taken", Path("/proc/jixiao-out")):
+    for out in (tmp_path / "taken", Path("/proc/jixiao-out"), tmp_path / "in", tmp_path):
         result = jixiao(tmp_path / "in", "--out", out)
         assert result.exit_code == 2, result.output
         assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
-    assert not (tmp_path / "in" / "out").exists()
+    assert not (tmp_path / "in" / ".jixiao-output").exists() and not (tmp_path / ".jixiao-output").exists()
 
 
 @pytest.mark.parametrize("option", [("--timeout", "-1"), ("--timeout", "0"), ("--ocr-engine", "bogus"), ("--jobs", "0")])
