@@ -5,7 +5,9 @@ and duplication, garbage around the file, xref/trailer damage, stream /Length li
 (object) streams, pikepdf-level damage (a /Root entry dropped, /Kids loops, huge or negative
 /MediaBox, deeply nested arrays), and for DOCX/XLSX a corrupt or missing zip member, plus files
 saved under another kind's suffix. Sources are the corpus's text PDFs, DOCX and XLSX, and a few
-one-page 150 dpi scans (read with OCR; the other mutants without). A batch crash is run_batch
+one-page 150 dpi scans (read with OCR; the other mutants without), exact duplicates, formula-only XLSX and
+GBK-bytes names; then `--kills` runs SIGKILLed at random instants of their write phase (previous or new
+complete set, never a mix). A batch crash is run_batch
 raising or a file without exactly one documents row; a hang is a file that hit the time limit
 (20 s; 60 s for the OCR'd scan mutants).
 """
@@ -16,6 +18,8 @@ import io
 import os
 import random
 import re
+import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -28,11 +32,15 @@ from pathlib import Path
 import pikepdf
 import psutil
 
-from pipeline.run import Settings, run_batch
+from pipeline.batch import run_batch
+from pipeline.run import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "tests" / "corpus" / "docs"
-STATUSES = ("ok", "partial", "failed", "skipped")
+STATUSES = ("ok", "partial", "failed", "skipped", "duplicate")
+DUPLICATE_SHARE = 0.03   # exact copies of an earlier mutant under another name: status duplicate
+FORMULA_SHARE = 0.02     # XLSX whose numbers are formulas saved without cached values
+GBK_NAME_SHARE = 0.02    # names that are GBK bytes (a Chinese-Windows zip unpacked on Linux)
 SCAN_SHARE = 0.02
 KIND_SHARES = (("pdf", 0.6), ("docx", 0.25), ("xlsx", 0.15))
 SCAN_PDFS = ("ningxia_2024_scan150.pdf", "qujing_2022_14-1_to_14-5_scan150.pdf")  # page 1 holds a whole 自评表
@@ -317,12 +325,52 @@ def pick_source(rng: random.Random, sources: list[Source], scans: bool) -> Sourc
     return rng.choice([s for s in sources if s.kind == kind])
 
 
+def formula_only(rng: random.Random, data: bytes) -> bytes:
+    """The workbook's first sheets with every number a formula saved without its value (as openpyxl saves)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    for ws in book.worksheets[rng.randint(1, 2):]:
+        book.remove(ws)
+    for ws in book.worksheets:
+        for cell in list(ws._cells.values()):
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.value = f"=ROUND({cell.value}*3/3,6)"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def gbk_name(name: str) -> str:
+    """name as a Linux file name made of its GBK bytes (undecodable as UTF-8: surrogate escapes)."""
+    return os.fsdecode(name.encode("gbk"))
+
+
 def write_mutants(n: int, seed: int, folder: Path, sources: list[Source], scans: bool = True) -> dict[str, str]:
     """Write n mutated files under folder (scan mutants in ocr/, the rest in plain/); return
-    {path relative to folder: mutation name}."""
+    {path relative to folder: mutation name}. Some are exact copies of an earlier plain mutant
+    (`duplicate`), formula-only workbooks (`formula_only`), or carry a GBK-bytes name."""
     rng = random.Random(seed)
-    written = {}
+    written: dict[str, str] = {}
+    plain: list[str] = []
     for index in range(n):
+        draw = rng.random()
+        if draw < DUPLICATE_SHARE and plain:
+            original = rng.choice(plain)
+            name = f"plain/copies/{index:04d}_duplicate_{Path(original).name}"
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes((folder / original).read_bytes())
+            written[name] = "duplicate"
+            continue
+        xlsx = [s for s in sources if s.kind == "xlsx"]
+        if draw < DUPLICATE_SHARE + FORMULA_SHARE and xlsx:
+            source = rng.choice(xlsx)
+            name = f"plain/{index:04d}_formula_only_{source.name}.xlsx"
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(formula_only(rng, source.data))
+            written[name] = "formula_only"
+            plain.append(name)
+            continue
         source = pick_source(rng, sources, scans)
         mutation = rng.choice(MUTATIONS[source.kind])
         suffix = source.suffix
@@ -336,10 +384,15 @@ def write_mutants(n: int, seed: int, folder: Path, sources: list[Source], scans:
                 mutation = flip_bytes
                 data = flip_bytes(rng, source.data)
             mutation = mutation.__name__
-        name = f"{'ocr' if source.kind in SCANS else 'plain'}/{index:04d}_{mutation}_{source.name}{suffix}"
+        stem = f"{index:04d}_{mutation}_{source.name}"
+        if rng.random() < GBK_NAME_SHARE:
+            stem, mutation = gbk_name(f"{index:04d}_绩效自评表_{source.name}"), f"{mutation}+gbk_name"
+        name = f"{'ocr' if source.kind in SCANS else 'plain'}/{stem}{suffix}"
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
         written[name] = mutation
+        if source.kind not in SCANS:
+            plain.append(name)
     return written
 
 
@@ -385,6 +438,7 @@ def fuzz(n: int, seed: int, workdir: Path, timeout: float = 20.0, jobs: int = 2,
     started = time.perf_counter()
     crashes = []
     documents = []
+    scores_lost: list[str] = []
     with PeakRss() as rss:
         for part, use_ocr, limit in (("plain", False, timeout), ("ocr", ocr, ocr_timeout)):
             if not (folder / part).is_dir():
@@ -395,6 +449,9 @@ def fuzz(n: int, seed: int, workdir: Path, timeout: float = 20.0, jobs: int = 2,
                 crashes.append(f"run_batch raised {type(error).__name__}: {error}")
                 continue
             documents += [{**r.document, "source_path": f"{part}/{r.document['source_path']}"} for r in results]
+            scores_lost += [f"{part}/{r.document['source_path']}" for r in results if r.document["status"] == "ok"
+                            and any(i.get("weight") is not None and i.get("score") is None for i in r.indicators)
+                            and written.get(f"{part}/{r.document['source_path']}") == "formula_only"]
     seconds = time.perf_counter() - started
     rows = Counter(d["source_path"] for d in documents)
     missing = sorted(name for name in {*written, *rows} if rows[name] != 1 or name not in written)
@@ -411,8 +468,11 @@ def fuzz(n: int, seed: int, workdir: Path, timeout: float = 20.0, jobs: int = 2,
         "crashes": crashes,
         "ocr": ocr,
         "missing_rows": missing,
+        "duplicates_not_flagged": sorted(d["source_path"] for d in documents
+                                         if written.get(d["source_path"]) == "duplicate" and d["status"] != "duplicate"),
+        "formula_ok_with_scores_lost": scores_lost,
         "timeouts": sum(1 for d in documents if d["error"].startswith("timed out")),
-        "hung_workers": sum(1 for d in documents if d["error"].startswith("worker hung")),
+        "hung_workers": sum(1 for d in documents if d["error"].startswith("reader hung")),
         "reader_crashes": sum(1 for d in documents if d["error"].startswith("reader crashed")),
         "bad_errors": [d for d in documents if d["status"] not in STATUSES or (
             d["status"] != "ok" and (not d["error"].strip() or "\n" in d["error"]))],
@@ -427,6 +487,82 @@ def fuzz(n: int, seed: int, workdir: Path, timeout: float = 20.0, jobs: int = 2,
     }
 
 
+def cli_run(source: Path, out: Path, *options: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "pipeline.cli", "run", str(source), "--out", str(out), "--jobs", "1", *options]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def visible_set(out: Path) -> tuple[frozenset, dict[str, int]] | None:
+    """The source paths and row counts the output folder shows now (None: no tables); raises if they disagree."""
+    if not (out / "documents.parquet").exists():
+        return None
+    import pandas as pd
+
+    counts = {}
+    for name in ("documents", "projects", "funds", "indicators"):
+        parquet, csv = pd.read_parquet(out / f"{name}.parquet"), pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig")
+        if len(parquet) != len(csv):
+            raise ValueError(f"{name}: {len(parquet)} Parquet rows, {len(csv)} CSV rows")
+        counts[name] = len(parquet)
+    return frozenset(pd.read_parquet(out / "documents.parquet")["source_path"]), counts
+
+
+def interrupted_writes(workdir: Path, tries: int, seed: int) -> dict:
+    """SIGKILL a run at a random instant of its write phase, `tries` times, alternating between two input
+    sets; after each kill the folder must show the previous complete set or the new one, never a mix,
+    and no temporary file among its outputs."""
+    rng = random.Random(seed)
+    source, out = workdir / "kill-in", workdir / "kill-out"
+    source.mkdir(parents=True)
+    texts = sorted((DOCS / "text_pdf").glob("*.pdf"))
+    for i, path in enumerate(texts[:3]):
+        (source / path.name).write_bytes(path.read_bytes())
+    extra = source / "extra.pdf"
+    expected = {}
+    for state in (False, True):  # the two complete sets, and each one's write-phase duration
+        extra.write_bytes(texts[-1].read_bytes()) if state else extra.unlink(missing_ok=True)
+        process = cli_run(source, out)
+        sets_before = set((out / ".sets").iterdir()) if (out / ".sets").is_dir() else set()
+        started = None
+        while process.poll() is None:
+            if started is None and (out / ".sets").is_dir() and set((out / ".sets").iterdir()) - sets_before:
+                started = time.perf_counter()
+            time.sleep(0.005)
+        shown = visible_set(out)
+        expected[shown[0]] = shown[1]
+        write_seconds = time.perf_counter() - (started or time.perf_counter())
+    outcomes: Counter = Counter()
+    problems: list[str] = []
+    state = True
+    for attempt in range(tries):
+        before = visible_set(out)
+        state = not state
+        extra.write_bytes(texts[-1].read_bytes()) if state else extra.unlink(missing_ok=True)
+        options = () if rng.random() < 0.5 else ("--no-report",)
+        sets_before = set((out / ".sets").iterdir()) if (out / ".sets").is_dir() else set()
+        process = cli_run(source, out, *options)
+        while process.poll() is None and not (set((out / ".sets").iterdir()) - sets_before):
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, write_seconds * 1.3))
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        try:
+            shown = visible_set(out)
+        except Exception as error:  # a table unreadable or CSV and Parquet of two sets
+            outcomes["mixed"] += 1
+            problems.append(f"try {attempt}: {type(error).__name__}: {error}")
+            continue
+        leftovers = [p.name for p in out.iterdir() if not p.name.startswith(".") and (p.name.endswith(".tmp") or not p.exists())]
+        if shown is None or expected.get(shown[0]) != shown[1] or leftovers:
+            outcomes["mixed"] += 1
+            problems.append(f"try {attempt}: shows {shown}, leftovers {leftovers}")
+        else:
+            outcomes["previous" if shown == before else "new"] += 1
+    return {"tries": tries, "outcomes": dict(outcomes), "mixed_sets": outcomes["mixed"], "problems": problems,
+            "write_phase_seconds": round(write_seconds, 2)}
+
+
 def report(summary: dict) -> None:
     print(f"files {summary['files']}  rows {summary['rows']}  statuses {summary['statuses']}  "
           f"(OCR {'on for the scan mutants only' if summary['ocr'] else 'off'})")
@@ -434,6 +570,14 @@ def report(summary: dict) -> None:
           f"hangs {summary['timeouts'] + summary['hung_workers']} (timed out {summary['timeouts']}, "
           f"worker killed {summary['hung_workers']})  reader crashes {summary['reader_crashes']}  "
           f"bad error lines {len(summary['bad_errors'])}")
+    print(f"duplicates not flagged {len(summary['duplicates_not_flagged'])}  "
+          f"formula-only XLSX ok with scores lost {len(summary['formula_ok_with_scores_lost'])}")
+    kills = summary.get("interrupted_writes")
+    if kills:
+        print(f"SIGKILL during the write phase: {kills['tries']} tries, outcomes {kills['outcomes']}, "
+              f"mixed sets {kills['mixed_sets']} (write phase ~{kills['write_phase_seconds']} s)")
+        for problem in kills["problems"][:10]:
+            print(f"  {problem}")
     print(f"slowest file {summary['slowest_seconds']:.1f} s ({summary['slowest_file']})  "
           f"peak RSS {summary['peak_rss_mb']} MB (largest worker {summary['peak_worker_rss_mb']} MB)  "
           f"total {summary['seconds']:.0f} s")
@@ -457,13 +601,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ocr-timeout", type=float, default=60.0, help="per-file time limit for the scan mutants")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-ocr", action="store_true", help="read the scan mutants without OCR too")
+    parser.add_argument("--kills", type=int, default=50, help="runs SIGKILLed at a random instant of their write phase")
     parser.add_argument("--workdir", type=Path, help="keep the mutants here (default: a temporary folder)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as temporary:
-        summary = fuzz(args.files, args.seed, args.workdir or Path(temporary), timeout=args.timeout,
+        workdir = args.workdir or Path(temporary)
+        summary = fuzz(args.files, args.seed, workdir, timeout=args.timeout,
                        jobs=args.jobs, ocr=not args.no_ocr, ocr_timeout=args.ocr_timeout)
+        if args.kills:
+            summary["interrupted_writes"] = interrupted_writes(workdir, args.kills, args.seed)
     report(summary)
-    return 1 if summary["batch_crashes"] else 0
+    bad = (summary["batch_crashes"] or summary["duplicates_not_flagged"] or summary["formula_ok_with_scores_lost"]
+           or summary.get("interrupted_writes", {}).get("mixed_sets"))
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

@@ -11,10 +11,16 @@ decimals, `#` for optional ones), `#,##0.00`, `0%`, `0.00%`, with literal prefix
 (`¥`, `"元"`), `[Red]`/locale brackets, `_x` padding and a negative section. Dates and times use
 their y/m/d/h/s codes (`yyyy"年"m"月"d"日"`, `yyyy-mm-dd`); anything else (fractions, scientific)
 falls back to General.
+
+A formula cell is read from the value Excel cached in the file. A workbook written by a program
+that stores formulas without their values (openpyxl, many report generators) has none: those cells
+are computed with the `formulas` engine; any it cannot compute is named in a warning, and the
+document is partial, never `ok` with numbers missing.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -40,13 +46,84 @@ class Sheet:
 
 
 def extract_xlsx(path: Path) -> Grid:
-    """Read an .xlsx workbook (cached formula values) into a Grid."""
+    """Read an .xlsx workbook (cached formula values, else computed ones) into a Grid."""
     guard_zip(path)
     try:
         book = openpyxl.load_workbook(path, data_only=True)
+        sheets = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+        uncached = _uncached_formulas(path, {ws.title for ws in sheets}, book) if _has_empty_cells(sheets) else {}
     except Exception as error:  # openpyxl raises InvalidFileException, KeyError, BadZipFile, XML errors …
         raise ValueError(f"{path.name}: not a readable XLSX ({type(error).__name__}: {error})") from None
-    return _grid([_openpyxl_sheet(ws) for ws in book.worksheets if ws.sheet_state == "visible"], "xlsx")
+    computed, warnings = _computed(path, uncached) if uncached else ({}, [])
+    grid = _grid([_openpyxl_sheet(ws, computed.get(ws.title, {})) for ws in sheets], "xlsx")
+    return Grid(tables=grid.tables, lines=grid.lines, pages=grid.pages, page_kinds=grid.page_kinds, warnings=tuple(warnings))
+
+
+def _has_empty_cells(sheets) -> bool:
+    """Whether any stored cell has no value (a formula without a cached value reads as None)."""
+    return any(cell.value is None for ws in sheets for cell in ws._cells.values())
+
+
+def _uncached_formulas(path: Path, titles: set[str], book) -> dict[str, dict[tuple[int, int], str]]:
+    """Per visible sheet, the formula cells (1-based row, col) whose cached value is missing."""
+    formulas_book = openpyxl.load_workbook(path, data_only=False)
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    for ws in formulas_book.worksheets:
+        if ws.title not in titles:
+            continue
+        values = book[ws.title]._cells
+        for position, cell in ws._cells.items():
+            if cell.data_type == "f" and (position not in values or values[position].value is None):
+                found.setdefault(ws.title, {})[position] = str(cell.value)
+    return found
+
+
+CELL_KEY = re.compile(r"^'?\[[^\]]*\](.*?)'?!\$?([A-Z]+)\$?(\d+)$")
+
+
+def _computed(path: Path, uncached: dict[str, dict[tuple[int, int], str]]) -> tuple[dict, list[str]]:
+    """Values of the uncached formula cells computed by the `formulas` engine, and a warning for any it could not."""
+    from openpyxl.utils import column_index_from_string
+
+    wanted = sum(len(cells) for cells in uncached.values())
+    computed: dict[str, dict[tuple[int, int], object]] = {}
+    try:
+        import formulas
+
+        solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    except Exception as error:  # a circular reference, a construct the engine cannot parse …
+        return {}, [f"{wanted} formula cell(s) without a cached value not computed ({type(error).__name__}: {' '.join(str(error).split())[:120]})"]
+    titles = {title.upper(): title for title in uncached}
+    for key, ranges in solution.items():
+        match = CELL_KEY.match(str(key))
+        title = titles.get(match.group(1).upper()) if match else None
+        if title is None:
+            continue
+        position = (int(match.group(3)), column_index_from_string(match.group(2)))
+        if position in uncached[title]:
+            value = _plain(ranges)
+            if value is not None:
+                computed.setdefault(title, {})[position] = value
+    missing = wanted - sum(len(cells) for cells in computed.values())
+    warnings = [f"{missing} of {wanted} formula cell(s) without a cached value could not be computed"] if missing else []
+    return computed, warnings
+
+
+def _plain(ranges) -> object:
+    """A computed cell's value as openpyxl would give it (number, text, bool), or None if not one value."""
+    from formulas.tokens.operand import XlError
+
+    value = getattr(ranges, "value", ranges)
+    try:
+        value = value[0][0] if hasattr(value, "shape") else value
+    except (IndexError, TypeError):
+        return None
+    if isinstance(value, XlError):  # an Excel error (#DIV/0!, #REF!) shows as its code, as Excel shows it;
+        text = str(value)            # #NAME? is also the engine's answer for a function it lacks: no value
+        return None if text == "#NAME?" else text
+    if hasattr(value, "item"):
+        value = value.item()
+    return value if isinstance(value, (bool, int, float, str)) else None
 
 
 def extract_xls(path: Path) -> Grid:
@@ -68,12 +145,14 @@ def _grid(sheets: list[Sheet], method: str) -> Grid:
     return Grid(tables=tuple(tables), lines=tuple(lines), pages=len(sheets), page_kinds=("text",) * len(sheets))
 
 
-def _openpyxl_sheet(ws) -> Sheet:
+def _openpyxl_sheet(ws, computed: dict[tuple[int, int], object] | None = None) -> Sheet:
     sheet = Sheet()
+    computed = computed or {}
     # ws._cells holds only the cells stored in the file; iter_rows() would create every cell of a
     # used range that a stray format can stretch to a million rows.
     for (row, col), cell in ws._cells.items():
-        text = display(cell.value, cell.number_format)
+        value = cell.value if cell.value is not None else computed.get((row, col))
+        text = display(value, cell.number_format)
         if text:
             sheet.values[row - 1, col - 1] = text
         border = cell.border

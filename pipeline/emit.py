@@ -1,11 +1,12 @@
-"""Write the four SCHEMA tables as CSV (UTF-8 with BOM) and Parquet, atomically."""
+"""The four SCHEMA tables as CSV (UTF-8 with BOM) and Parquet, typed, written a chunk at a time."""
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline.schema import TABLES
 
@@ -34,14 +35,13 @@ def frame(name: str, rows: list[dict]) -> pd.DataFrame:
 
 
 def atomic_write(path: Path, write) -> None:
-    """Call write(tmp_path) then move the file into place, so no half-written file is ever left."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
+    """Call write(tmp_path) then move the file into place, so no half-written file is ever left (user's umask)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        write(Path(tmp))
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -50,9 +50,41 @@ def frames_of(tables: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
     return {name: frame(name, tables.get(name, [])) for name in TABLES}
 
 
-def write_frames(out_dir: Path, frames: dict[str, pd.DataFrame]) -> None:
-    """Write each table as NAME.csv and NAME.parquet under out_dir."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, data in frames.items():
-        atomic_write(out_dir / f"{name}.csv", lambda tmp, data=data: data.to_csv(tmp, index=False, encoding="utf-8-sig"))
-        atomic_write(out_dir / f"{name}.parquet", lambda tmp, data=data: data.to_parquet(tmp, index=False))
+class TableWriter:
+    """The four tables written as NAME.csv and NAME.parquet under a folder, a chunk of rows at a time.
+
+    Rows are buffered up to CHUNK_ROWS per table, then typed and appended to both files, so memory
+    holds one chunk whatever the number of files; the Parquet files get one row group per chunk.
+    """
+
+    CHUNK_ROWS = 20_000
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+        self.counts: dict[str, int] = {name: 0 for name in TABLES}
+        self.schemas = {name: pa.Schema.from_pandas(frame(name, []), preserve_index=False) for name in TABLES}
+        self.parquet = {name: pq.ParquetWriter(folder / f"{name}.parquet", self.schemas[name]) for name in TABLES}
+        for name in TABLES:
+            frame(name, []).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+
+    def add(self, name: str, rows: list[dict]) -> None:
+        self.rows[name] += rows
+        if len(self.rows[name]) >= self.CHUNK_ROWS:
+            self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        rows, self.rows[name] = self.rows[name], []
+        if not rows:
+            return
+        data = frame(name, rows)
+        self.parquet[name].write_table(pa.Table.from_pandas(data, schema=self.schemas[name], preserve_index=False))
+        data.to_csv(self.folder / f"{name}.csv", mode="a", header=False, index=False, encoding="utf-8")
+        self.counts[name] += len(rows)
+
+    def close(self) -> dict[str, int]:
+        """Write the last chunks and close the files; the row count of each table."""
+        for name in TABLES:
+            self._flush(name)
+            self.parquet[name].close()
+        return self.counts

@@ -66,17 +66,13 @@ class TextLine:
 
 @dataclass(frozen=True)
 class Grid:
-    """Everything an extractor read from one document, in reading order per page.
-
-    `unread_pages` lists the 1-based pages an extractor left unread because its time ran out (scans read
-    against a deadline): the Grid then holds only the other pages, and the document is partial.
-    """
+    """Everything an extractor read from one document, in reading order per page."""
 
     tables: tuple[Table, ...]
     lines: tuple[TextLine, ...]
     pages: int
     page_kinds: tuple[str, ...] = ()  # per page: "text", "scanned", "cid" (junk text layer read by OCR)
-    unread_pages: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()  # what the reader could not read (the document is then partial)
 
     def blocks(self) -> list[Table | TextLine]:
         """Tables and text lines interleaved in reading order (page, then top)."""

@@ -51,6 +51,7 @@ DESCRIPTIONS = {
         "n_indicators": "rows this file contributed to the indicators table",
         "page_kinds": "per-page kind of the file (text layer or scan)",
         "seconds": "processing time of the file",
+        "duplicate_of": "for a copy of another input's bytes (status duplicate): the source_path of the file it repeats; its rows are that file's",
     },
     "projects": {
         "project_id": "doc_id + '-' + sequence number within the document (1-based)",

@@ -1,23 +1,20 @@
-"""The batch: every file under the input folder → the SCHEMA tables, one bad file never stopping the rest.
+"""Reading one file into its rows, one bad file never stopping the rest (pipeline/batch.py runs the batch).
 
-Each file is read in a worker process with a time limit, so a file that hangs or crashes its
-reader costs only its own row in documents.csv.
+Each file is read in a worker process (pipeline/workers.py) with a CPU-time limit, so a file that
+hangs or crashes its reader costs only its own row in documents.csv.
 """
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import re
 import signal
-import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import detect
-from pipeline.inputs import InputItem, list_inputs, local_file
-from pipeline.model import Grid, Project, TextLine
+from pipeline.inputs import InputItem, local_file
+from pipeline.model import Grid, Project, Table, TextLine
 from pipeline.normalize import project_rows
 
 DEFAULT_TIMEOUT = 300.0
@@ -30,7 +27,16 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     jobs: int = 1
     debug_dir: Path | None = None
+    wall_timeout: float = 0.0  # wall-clock seconds before a worker is deemed hung; 0: twice the timeout plus a minute
     taxonomy: Path | None = None  # a team's own taxonomy CSV instead of the packaged one
+
+    def __post_init__(self) -> None:
+        if not self.timeout > 0:
+            raise ValueError(f"timeout must be a positive number of seconds, not {self.timeout}")
+        if self.wall_timeout < 0:
+            raise ValueError(f"wall_timeout must not be negative, not {self.wall_timeout}")
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {self.jobs}")
 
 
 @dataclass
@@ -40,6 +46,30 @@ class FileResult:
     funds: list[dict] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
     page_images: list[str] = field(default_factory=list)
+    pages_drawn: bool = False  # page images were drawn for the report (settings.debug_dir set)
+    transient: bool = False  # the outcome of this run's conditions (time limit, crash), not of the bytes: never cached
+
+
+@dataclass
+class PartialRead:
+    """What a reader finished before its time ran out: the text-layer grid, the scanned pages read, the file_type."""
+
+    base: Grid | None = None
+    file_type: str = ""
+    tables: list[Table] = field(default_factory=list)
+    lines: list[TextLine] = field(default_factory=list)
+    pages_done: int = 0
+
+    def add_page(self, number: int, tables: list[Table], lines: list[TextLine]) -> None:
+        self.tables += tables
+        self.lines += lines
+        self.pages_done += 1
+
+    def grid(self) -> Grid | None:
+        if self.base is None:
+            return None
+        return Grid(tables=self.base.tables + tuple(self.tables), lines=self.base.lines + tuple(self.lines),
+                    pages=self.base.pages, page_kinds=self.base.page_kinds)
 
 
 class FileTimeout(BaseException):
@@ -62,13 +92,18 @@ def doc_id_of(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None) -> tuple[Grid, str, list[str]]:
-    """Dispatch to the extractor for the kind; return the Grid, the file_type and warnings."""
+def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None,
+              partial: PartialRead | None = None) -> tuple[Grid, str, list[str]]:
+    """Dispatch to the extractor for the kind; return the Grid, the file_type and warnings.
+
+    partial, when given, receives what is read as it is read (a PDF's text layer, then each scanned page)."""
     warnings: list[str] = []
+    partial = partial or PartialRead()
     if kind == detect.PDF:
         from extractors.pdf_text import extract_pdf_text
 
         grid, kinds = extract_pdf_text(path)
+        partial.base, partial.file_type = grid, detect.pdf_file_type(kinds)
         need_ocr = [number for number, page_kind in enumerate(kinds, start=1) if page_kind != "text"]
         if need_ocr:
             if not settings.ocr:
@@ -77,7 +112,8 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None)
                 from extractors.ocr_engines import get_engine
                 from extractors.scan import extract_scanned_pdf
 
-                scanned = extract_scanned_pdf(path, pages=need_ocr, engine=get_engine(settings.ocr_engine), debug_dir=debug_dir)
+                scanned = extract_scanned_pdf(path, pages=need_ocr, engine=get_engine(settings.ocr_engine),
+                                              debug_dir=debug_dir, on_page=partial.add_page)
                 grid = Grid(
                     tables=grid.tables + scanned.tables, lines=grid.lines + scanned.lines,
                     pages=grid.pages, page_kinds=grid.page_kinds,
@@ -125,30 +161,34 @@ def describe(error: BaseException) -> str:
 
 
 def process_file(item: InputItem, settings: Settings) -> FileResult:
-    """Read one input into its rows; never raises."""
+    """Read one input into its rows; never raises (FileTimeout aside, which read_with_limit turns into a row)."""
     started = time.perf_counter()
     document = {
         "source_path": item.source_path, "status": "failed", "error": "",
         "file_type": "", "pages": None, "n_projects": 0, "n_indicators": 0,
     }
-    result = FileResult(document=document)
+    result = FileResult(document=document, pages_drawn=settings.debug_dir is not None)
+    partial = PartialRead()
     try:
+        if item.skip_reason:
+            raise NotAReport(item.skip_reason)
         with local_file(item) as path:
-            read_into(result, path, settings)
+            try:
+                read_into(result, path, settings, partial)
+            except FileTimeout:
+                keep_partial(result, path, partial, settings)
     except NotAReport as reason:
         document.update(status="skipped", error=str(reason))
     except BadInput as error:
         document.update(status="failed", error=str(error))
-    except FileTimeout:
-        document.update(status="failed", error=f"timed out after {settings.timeout:.0f} s")
     except Exception as error:  # one file's failure is its own row, never the batch's
         document.update(status="failed", error=describe(error))
     document["seconds"] = round(time.perf_counter() - started, 3)
     return result
 
 
-def read_into(result: FileResult, path: Path, settings: Settings) -> None:
-    """Read the file at path into result's rows; raises NotAReport / BadInput / any reader error."""
+def read_into(result: FileResult, path: Path, settings: Settings, partial: PartialRead | None = None) -> None:
+    """Read the file at path into result's rows; raises NotAReport / BadInput / FileTimeout / any reader error."""
     document = result.document
     document["doc_id"] = doc_id_of(path)
     kind = detect.sniff(path)
@@ -160,12 +200,38 @@ def read_into(result: FileResult, path: Path, settings: Settings) -> None:
         raise BadInput(f"not a {claimed.upper()} despite its name: {what.get(kind, kind)}")
     document["file_type"] = {detect.PDF: "pdf_text"}.get(kind, kind)
     debug_dir = settings.debug_dir / document["doc_id"] if settings.debug_dir else None
-    grid, file_type, warnings = read_grid(path, kind, settings, debug_dir)
-    document.update(file_type=file_type, pages=grid.pages, page_kinds=";".join(grid.page_kinds))
+    grid, file_type, warnings = read_grid(path, kind, settings, debug_dir, partial)
     if debug_dir and kind == detect.PDF:
-        from pipeline.page_images import draw_text_pages
+        try:
+            from pipeline.page_images import draw_text_pages
 
-        draw_text_pages(path, grid, debug_dir)
+            draw_text_pages(path, grid, debug_dir)
+        except Exception:  # a page picture (full disk, a page too big to draw) is the report's loss, never the data's
+            pass
+    fill(result, grid, file_type, warnings, path, debug_dir)
+
+
+def keep_partial(result: FileResult, path: Path, partial: PartialRead, settings: Settings) -> None:
+    """A file that ran out of time: the pages it finished as a partial document, else a failed row."""
+    result.transient = True
+    document = result.document
+    document["file_type"] = partial.file_type or document.get("file_type", "")
+    limit = f"timed out after {settings.timeout:g} s of CPU time"
+    grid = partial.grid()
+    if grid is None or not partial.pages_done:
+        raise BadInput(limit)
+    warning = f"{limit}: {partial.pages_done} scanned page(s) read before the limit"
+    try:
+        fill(result, grid, partial.file_type, [warning], path, None)
+    except NotAReport:
+        raise BadInput(f"{warning}, no 绩效自评表 among them") from None
+
+
+def fill(result: FileResult, grid: Grid, file_type: str, warnings: list[str], path: Path, debug_dir: Path | None) -> None:
+    """Segment the grid into the result's rows; status partial when the reader left warnings."""
+    warnings = [*warnings, *grid.warnings]
+    document = result.document
+    document.update(file_type=file_type, pages=grid.pages, page_kinds=";".join(grid.page_kinds))
     if debug_dir and debug_dir.exists():
         result.page_images = sorted(str(p) for p in debug_dir.iterdir() if p.suffix in (".png", ".jpg"))
     from pipeline.segment import segment
@@ -213,100 +279,30 @@ def _alarm(signum, frame):
     raise FileTimeout()
 
 
-def _worker_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGALRM, _alarm)
-
-
-def _work(item: InputItem, settings: Settings) -> FileResult:
-    signal.setitimer(signal.ITIMER_REAL, settings.timeout)
-    try:
-        return process_file(item, settings)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-
-
-class Gazetteers:
-    """The name taxonomy and the region gazetteer, loaded once in the parent while workers read files."""
-
-    def __init__(self, taxonomy: Path | None = None) -> None:
-        self._taxonomy = taxonomy
-        self._thread = threading.Thread(target=self._load, daemon=True)
-        self._thread.start()
-
-    def _load(self) -> None:
-        from normalizers.names import NameMatcher
-        from normalizers.region import find_region
-
-        self.matcher = NameMatcher(self._taxonomy.read_text(encoding="utf-8") if self._taxonomy else None)
-        self.find_region = find_region
-        find_region(["北京市"])  # builds cpca's automaton now rather than on the first document
-
-    def join(self) -> None:
-        self._thread.join()
-
-    def finish(self, result: FileResult) -> None:
-        """Match indicator names and resolve the region of one file's rows."""
-        from pipeline.normalize import match_names
-
-        self._thread.join()
-        match_names(result.indicators, self.matcher)
-        texts = result.document.pop("region_texts", None)
-        if texts:
-            result.document.update(self.find_region(texts))
-
-
-def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileResult]:
-    """Process every file in worker processes; a worker that dies or hangs fails only its file."""
-    files = list_inputs(input_dir)
-    results: dict[int, FileResult] = {}
-    # Workers fork from this process with the readers already imported (spawn where fork is unsafe);
-    # the gazetteer thread starts only after the fork, so no worker inherits a thread mid-work.
+def preload() -> None:
+    """Import the readers a worker needs before its first file, so no file's time limit pays for imports."""
     import extractors.pdf_text  # noqa: F401
     import pipeline.segment  # noqa: F401
 
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    gazetteers: Gazetteers | None = None
-    todo = list(range(len(files)))
-    while todo:
-        pool = context.Pool(max(1, min(settings.jobs, len(todo))), initializer=_worker_init)
-        gazetteers = gazetteers or Gazetteers(settings.taxonomy)
-        pending = {index: pool.apply_async(_work, (files[index], settings)) for index in todo}
-        todo = []
-        try:
-            for index, future in pending.items():
-                try:
-                    results[index] = future.get(timeout=settings.timeout + 30)
-                except multiprocessing.TimeoutError:
-                    results[index] = crashed(files[index], f"worker hung or died past {settings.timeout:.0f} s")
-                    todo = [i for i in pending if i not in results]
-                    break
-                except Exception as error:
-                    results[index] = crashed(files[index], f"reader crashed: {describe(error)}")
-                gazetteers.finish(results[index])
-                if progress:
-                    progress(files[index], results[index])
-        finally:
-            pool.terminate()
-            pool.join()
-    if gazetteers is not None:
-        gazetteers.join()
-    return [results[index] for index in range(len(files))]
 
-
-def crashed(item: InputItem, error: str) -> FileResult:
-    document = {"source_path": item.source_path, "status": "failed", "error": error}
+def read_with_limit(item: InputItem, settings: Settings) -> FileResult:
+    """process_file under a CPU-time limit of settings.timeout (the file's own work, not the wait for a core)."""
+    signal.signal(signal.SIGPROF, _alarm)
+    signal.setitimer(signal.ITIMER_PROF, settings.timeout)
     try:
-        document["doc_id"] = doc_id_of(item.path)
+        return process_file(item, settings)
+    except FileTimeout:  # the limit hit outside the reader's own try (between two statements of the bookkeeping)
+        return failed(item, f"timed out after {settings.timeout:g} s of CPU time", transient=True)
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+
+
+def failed(item: InputItem, error: str, transient: bool = False) -> FileResult:
+    """The row of a file whose reading ended without a result of its own (a crash, a hang)."""
+    document = {"source_path": item.source_path, "status": "failed", "error": error, "n_projects": 0, "n_indicators": 0}
+    try:
+        with local_file(item) as path:
+            document["doc_id"] = doc_id_of(path)
     except OSError:
         document["doc_id"] = ""
-    return FileResult(document=document)
-
-
-def merge(results: list[FileResult]) -> dict[str, list[dict]]:
-    return {
-        "documents": [r.document for r in results],
-        "projects": [row for r in results for row in r.projects],
-        "funds": [row for r in results for row in r.funds],
-        "indicators": [row for r in results for row in r.indicators],
-    }
+    return FileResult(document=document, transient=transient)

@@ -9,6 +9,7 @@ DOCUMENTS = [
     "n_projects", "n_indicators",
     # extra
     "page_kinds", "seconds",
+    "duplicate_of",
 ]
 
 PROJECTS = [

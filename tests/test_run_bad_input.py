@@ -11,7 +11,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from pipeline.run import Settings, run_batch
+from pipeline.batch import run_batch
+from pipeline.run import Settings
 
 
 def png_bomb() -> bytes:

@@ -114,30 +114,20 @@ def test_scanned_pdf_renders_at_the_image_resolution(tmp_path):
         doc.close()
     grid = extract_scanned_pdf(pdf, engine=StubEngine(), debug_dir=tmp_path / "debug")
     assert [(t.n_rows, t.n_cols) for t in grid.tables] == [(5, 7), (9, 7)]
-    assert grid.page_kinds == ("scanned",) and grid.unread_pages == ()
+    assert grid.page_kinds == ("scanned",)
     assert (tmp_path / "debug" / "scan-p001.png").exists()
 
 
-def test_pages_not_started_by_the_deadline_are_left_unread(tmp_path, monkeypatch):
-    """The clock passes the deadline while page 1 is read: pages 2 and 3 are not started, and listed."""
-    import extractors.scan as scan
-
+def test_each_page_is_handed_over_as_it_is_read(tmp_path):
+    """A caller whose time runs out keeps what on_page received: every page, in order, with its own tables."""
     pdf = tmp_path / "three.pdf"
     with Image.open(PAGE) as img:
         img.save(pdf, save_all=True, append_images=[img.copy(), img.copy()], resolution=200)
-
-    class CountingEngine(StubEngine):
-        calls = 0
-
-        def recognize(self, crops):
-            self.calls += 1
-            return super().recognize(crops)
-
-    engine = CountingEngine()
-    monkeypatch.setattr(scan, "monotonic", lambda: 100.0 if engine.calls else 0.0)
-    grid = extract_scanned_pdf(pdf, engine=engine, deadline=50.0)
-    assert grid.pages == 3 and grid.unread_pages == (2, 3)
-    assert [(t.page, t.n_rows, t.n_cols) for t in grid.tables] == [(1, 5, 7), (1, 9, 7)]
+    seen: list[tuple[int, list[tuple[int, int, int]]]] = []
+    grid = extract_scanned_pdf(pdf, engine=StubEngine(),
+                               on_page=lambda n, tables, lines: seen.append((n, [(t.page, t.n_rows, t.n_cols) for t in tables])))
+    assert seen == [(n, [(n, 5, 7), (n, 9, 7)]) for n in (1, 2, 3)]
+    assert len(grid.tables) == 6
 
 
 def test_multipage_tiff_gives_one_page_per_frame(tmp_path):

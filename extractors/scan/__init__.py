@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from time import monotonic
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -52,13 +52,12 @@ def extract_scanned_pdf(
     engine: OcrEngine | None = None,
     debug_dir: Path | None = None,
     settings: ScanSettings = DEFAULTS,
-    deadline: float | None = None,
+    on_page: Callable[[int, list[Table], list[TextLine]], None] | None = None,
 ) -> Grid:
     """OCR the given 1-based pages (all by default) of a PDF into a Grid; page_kinds "scanned" for those pages.
 
-    Pages are read one by one; with a `deadline` (a time.monotonic() value), the pages not yet started once it
-    has passed are left unread: the Grid holds the pages read before and lists the others in `unread_pages`.
-    """
+    on_page(number, tables, lines) is called as each page is read, so a caller whose time runs out
+    keeps the pages already finished."""
     import pypdfium2 as pdfium
 
     engine = engine or get_engine("rapidocr")
@@ -68,11 +67,7 @@ def extract_scanned_pdf(
         wanted = pages if pages is not None else list(range(1, n_pages + 1))
         tables: list[Table] = []
         lines: list[TextLine] = []
-        unread: list[int] = []
-        for index, number in enumerate(wanted):
-            if deadline is not None and monotonic() > deadline:
-                unread = wanted[index:]
-                break
+        for number in wanted:
             page = pdf[number - 1]
             dpi = render_dpi(page, settings)
             image = page.render(scale=dpi / 72).to_numpy()
@@ -81,11 +76,12 @@ def extract_scanned_pdf(
             t, l = extract_image_page(image, number, 72 / dpi, engine, debug_path=debug, settings=settings)
             tables += t
             lines += l
+            if on_page:
+                on_page(number, t, l)
     finally:
         pdf.close()
     kinds = tuple("scanned" if n in set(wanted) else "" for n in range(1, n_pages + 1))
-    return Grid(tables=tuple(tables), lines=tuple(lines), pages=n_pages, page_kinds=kinds,
-                unread_pages=tuple(unread))
+    return Grid(tables=tuple(tables), lines=tuple(lines), pages=n_pages, page_kinds=kinds)
 
 
 def extract_image_page(
