@@ -7,7 +7,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipeline.inputs import list_inputs
+from pipeline.inputs import OUTPUT_MARKER, list_inputs
 from pipeline.run import DEFAULT_TIMEOUT, Settings, merge, run_batch
 
 app = typer.Typer(add_completion=False, help="Budget-performance self-evaluation reports (绩效自评表) → one clean dataset.")
@@ -35,9 +35,11 @@ def run(
         console.print(f"[red]not a folder: {input_dir}")
         raise typer.Exit(EXIT_USAGE)
     out.mkdir(parents=True, exist_ok=True)
+    (out / OUTPUT_MARKER).touch()  # so no later run reads this folder back as input
     debug_dir = out / "pages"
-    settings = Settings(ocr_engine=ocr_engine, ocr=ocr, timeout=timeout, jobs=jobs, debug_dir=debug_dir if report else None)
-    total = len(list_inputs(input_dir))
+    settings = Settings(ocr_engine=ocr_engine, ocr=ocr, timeout=timeout, jobs=jobs, debug_dir=debug_dir if report else None,
+                        exclude=(out,))
+    total = len(list_inputs(input_dir, exclude=settings.exclude))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task("reading", total=total)
 

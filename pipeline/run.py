@@ -30,6 +30,8 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     jobs: int = 1
     debug_dir: Path | None = None
+    convert_timeout: float = 120.0  # seconds LibreOffice may take to convert one legacy Office/WPS file
+    exclude: tuple[Path, ...] = ()  # folders never read as input (the output folder)
 
 
 @dataclass
@@ -105,6 +107,34 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None)
         from extractors.html import extract_html
 
         return extract_html(path), "html", warnings
+    if kind == detect.MHT:
+        from extractors.html import extract_mht
+
+        return extract_mht(path), "mht", warnings
+    if kind in detect.LEGACY_OFFICE:
+        from extractors.legacy_office import convert
+
+        target = detect.LEGACY_OFFICE[kind]
+        converted = convert(path, kind, target, timeout=settings.convert_timeout)
+        if target == "docx":
+            from extractors.docx import extract_docx
+
+            return extract_docx(converted), kind, warnings
+        from extractors.xlsx import extract_xlsx
+
+        return extract_xlsx(converted), kind, warnings
+    if kind == detect.OFD:
+        from extractors.ofd import extract_ofd
+
+        return extract_ofd(path), "ofd", warnings
+    if kind == detect.CSV:
+        from extractors.delimited import extract_delimited
+
+        return extract_delimited(path), "csv", warnings
+    if kind == detect.ENCRYPTED_OFFICE:
+        raise BadInput("encrypted Office file: needs a password")
+    if kind in detect.ARCHIVES:
+        raise BadInput(f"{kind} archive inside an archive inside an archive: not opened (one level of nesting is read)")
     raise NotAReport(f"not a kind of file jixiao reads ({kind}, suffix {path.suffix or 'none'})")
 
 
@@ -132,8 +162,10 @@ def process_file(item: InputItem, settings: Settings) -> FileResult:
     }
     result = FileResult(document=document)
     try:
+        if item.skip_reason:
+            raise NotAReport(item.skip_reason)
         with local_file(item) as path:
-            read_into(result, path, settings)
+            read_into(result, path, settings, item.name)
     except NotAReport as reason:
         document.update(status="skipped", error=str(reason))
     except BadInput as error:
@@ -146,20 +178,33 @@ def process_file(item: InputItem, settings: Settings) -> FileResult:
     return result
 
 
-def read_into(result: FileResult, path: Path, settings: Settings) -> None:
-    """Read the file at path into result's rows; raises NotAReport / BadInput / any reader error."""
+def read_into(result: FileResult, path: Path, settings: Settings, name: str = "") -> None:
+    """Read the file at path (named `name` in the input) into result's rows; raises NotAReport / BadInput / any reader error.
+
+    The file is read as what its bytes are, whatever its name says (a .pdf that is a DOCX, a .xls
+    that is an HTML table). A file whose name claims another kind and whose bytes are an HTML page
+    holding no report, or nothing jixiao knows, fails: that is a download gone wrong (an error page).
+    """
     document = result.document
     document["doc_id"] = doc_id_of(path)
     kind = detect.sniff(path)
     if kind == detect.EMPTY:
         raise BadInput("empty file (0 bytes)")
     claimed = detect.claimed_kind(path)
-    if claimed != kind and claimed in (detect.PDF, detect.DOCX, detect.XLSX):
-        what = {detect.HTML: "an HTML page (often a scraper's saved error page)", detect.UNKNOWN: "unrecognised bytes"}
-        raise BadInput(f"not a {claimed.upper()} despite its name: {what.get(kind, kind)}")
+    if claimed not in (kind, detect.UNKNOWN) and kind == detect.UNKNOWN:
+        raise BadInput(f"not a {claimed.upper()} despite its name: unrecognised bytes")
+    if claimed == detect.PDF and kind == detect.HTML:
+        raise BadInput("not a PDF despite its name: an HTML page (often a scraper's saved error page)")
     document["file_type"] = {detect.PDF: "pdf_text"}.get(kind, kind)
     debug_dir = settings.debug_dir / document["doc_id"] if settings.debug_dir else None
-    grid, file_type, warnings = read_grid(path, kind, settings, debug_dir)
+    try:
+        grid, file_type, warnings = read_grid(path, kind, settings, debug_dir)
+    except NotAReport:
+        raise
+    except Exception as error:
+        if claimed not in (kind, detect.UNKNOWN):
+            raise BadInput(f"a {kind.upper()} file named .{claimed}, not readable: {describe(error)}") from None
+        raise
     document.update(file_type=file_type, pages=grid.pages, page_kinds=";".join(grid.page_kinds))
     if debug_dir and kind == detect.PDF:
         from pipeline.page_images import draw_text_pages
@@ -172,15 +217,18 @@ def read_into(result: FileResult, path: Path, settings: Settings) -> None:
     projects, lines = segment(grid)
     projects = [p for p in projects if p.indicators]
     if not projects:
+        if kind == detect.HTML and claimed not in (kind, detect.UNKNOWN):
+            raise BadInput(f"not a {claimed.upper()} despite its name: an HTML page without a 绩效自评表 "
+                           "(often a scraper's saved error page)")
         raise NotAReport(f"no 绩效自评表 found ({len(grid.tables)} table(s) read on {grid.pages} page(s))")
     result.projects, result.funds, result.indicators = project_rows(document["doc_id"], projects)
-    document.update(document_facts(projects, lines, path))
+    document.update(document_facts(projects, lines, name or path.name))
     document.update(n_projects=len(result.projects), n_indicators=len(result.indicators))
     document["status"] = "partial" if warnings else "ok"
     document["error"] = "; ".join(warnings)
 
 
-def document_facts(projects: list[Project], lines: list[TextLine], path: Path) -> dict:
+def document_facts(projects: list[Project], lines: list[TextLine], name: str) -> dict:
     """Department, year and kind of report, as far as the document tells, and the texts that name its region."""
     text = "\n".join(line.text for line in lines)
     department = ""
@@ -193,7 +241,7 @@ def document_facts(projects: list[Project], lines: list[TextLine], path: Path) -
     if not department:
         tail = [line.text.strip() for line in lines[-5:]]
         department = next((t for t in reversed(tail) if re.fullmatch(r"\S{4,40}(局|厅|支队|总队|大队|委员会|中心|办公室)", t)), "")
-    region_texts = [department, *[line.text for line in lines[:30]], path.name]
+    region_texts = [department, *[line.text for line in lines[:30]], name]
     years = [p.fiscal_year for p in projects if p.fiscal_year]
     kinds = {p.kind for p in projects}
     if "转移支付" in text[:2000]:
@@ -256,7 +304,7 @@ class Gazetteers:
 
 def run_batch(input_dir: Path, settings: Settings, progress=None) -> list[FileResult]:
     """Process every file in worker processes; a worker that dies or hangs fails only its file."""
-    files = list_inputs(input_dir)
+    files = list_inputs(input_dir, exclude=settings.exclude)
     results: dict[int, FileResult] = {}
     # Workers fork from this process with the readers already imported (spawn where fork is unsafe);
     # the gazetteer thread starts only after the fork, so no worker inherits a thread mid-work.
