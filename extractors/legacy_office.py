@@ -18,6 +18,9 @@ from pathlib import Path
 DEFAULT_TIMEOUT = 120.0
 INSTALL_HINT = "install LibreOffice (apt-get install libreoffice-writer-nogui libreoffice-calc-nogui, or `make all`)"
 FILTERS = {"docx": "docx:MS Word 2007 XML", "xlsx": "xlsx:Calc MS Excel 2007 XML"}
+# The name LibreOffice is given: WPS saves .wps/.et in the Word/Excel 97 compound format, while
+# LibreOffice takes a `.wps` name for Microsoft Works.
+SOURCE_SUFFIX = {"doc": "doc", "wps": "doc", "rtf": "rtf", "et": "xls"}
 
 
 class ConversionError(ValueError):
@@ -45,7 +48,7 @@ def convert(path: Path, kind: str, target: str, timeout: float = DEFAULT_TIMEOUT
         raise ConversionError(f"reading .{kind} files needs LibreOffice (soffice not found): {INSTALL_HINT}")
     with tempfile.TemporaryDirectory(prefix="jixiao-soffice-") as work:
         work_dir = Path(work)
-        source = work_dir / f"input.{kind}"
+        source = work_dir / f"input.{SOURCE_SUFFIX.get(kind, kind)}"
         shutil.copyfile(path, source)
         out_dir = work_dir / "out"
         command = [program, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless", "--norestore",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import bad, jinzhong, ningxia, pdf, qujing, quwo, scan, xizang, xlsx_out
+from . import bad, download_folder, jinzhong, ningxia, pdf, qujing, quwo, scan, xizang, xlsx_out
 from .truth import load
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -240,6 +240,7 @@ def main() -> None:
         corpus.scans()
         corpus.hard()
         corpus.bad(pdfs)
+        corpus.rows += download_folder.render(Path(tmp) / "download", {row["path"]: row for row in corpus.rows})
         corpus.write_manifest()
     RAW.mkdir(parents=True, exist_ok=True)
     for rel in SAMPLES:
