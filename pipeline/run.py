@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import detect
+from pipeline.archives import ArchiveError
 from pipeline.inputs import InputItem, list_inputs, local_file
 from pipeline.model import Grid, Project, TextLine
 from pipeline.normalize import project_rows
@@ -164,11 +165,13 @@ def process_file(item: InputItem, settings: Settings) -> FileResult:
     try:
         if item.skip_reason:
             raise NotAReport(item.skip_reason)
+        if item.error:
+            raise BadInput(item.error)
         with local_file(item) as path:
             read_into(result, path, settings, item.name)
     except NotAReport as reason:
         document.update(status="skipped", error=str(reason))
-    except BadInput as error:
+    except (BadInput, ArchiveError) as error:
         document.update(status="failed", error=str(error))
     except FileTimeout:
         document.update(status="failed", error=f"timed out after {settings.timeout:.0f} s")
