@@ -62,7 +62,11 @@ def list_inputs(input_dir: Path, exclude: Iterable[Path] = ()) -> list[InputItem
 
 
 def walk(root: Path, excluded: set[str]) -> Iterator[tuple[Path, str, str]]:
-    """(path, relative posix path, error) of every file, following symlinks once."""
+    """(path, relative posix path, error) of every file, following symlinks once.
+
+    Sub-folders that are jixiao output (in excluded, or holding OUTPUT_MARKER) are passed over;
+    the root is always read, as the user named it.
+    """
     real_root = os.path.realpath(root)
     read_dirs = {real_root}
 
@@ -102,8 +106,6 @@ def walk(root: Path, excluded: set[str]) -> Iterator[tuple[Path, str, str]]:
             else:
                 yield path, child, "not a regular file (a pipe, socket or device): not read"
 
-    if (Path(real_root) / OUTPUT_MARKER).exists():
-        return
     yield from visit(root, "", (real_root,))
 
 
