@@ -11,9 +11,12 @@ import re
 import signal
 import sys
 import threading
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from pipeline import detect
 from pipeline.archives import ArchiveError
@@ -64,6 +67,18 @@ def doc_id_of(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+@contextmanager
+def suffixed(path: Path, suffix: str) -> Iterator[Path]:
+    """path itself when it ends in suffix, else a link to it that does, for readers that go by the name."""
+    if path.suffix.lower() == suffix:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="jixiao-named-") as folder:
+        link = Path(folder) / f"file{suffix}"
+        link.symlink_to(path.resolve())
+        yield link
+
+
 def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None) -> tuple[Grid, str, list[str]]:
     """Dispatch to the extractor for the kind; return the Grid, the file_type and warnings."""
     warnings: list[str] = []
@@ -99,7 +114,8 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None)
     if kind == detect.XLSX:
         from extractors.xlsx import extract_xlsx
 
-        return extract_xlsx(path), "xlsx", warnings
+        with suffixed(path, ".xlsx") as named:  # openpyxl refuses a workbook by its name (a .xls that is XLSX)
+            return extract_xlsx(named), "xlsx", warnings
     if kind == detect.XLS:
         from extractors.xlsx import extract_xls
 

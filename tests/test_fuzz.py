@@ -17,7 +17,7 @@ SEED = 6
 
 @pytest.fixture(scope="module")
 def summary(tmp_path_factory):
-    return fuzz(N_FILES, SEED, tmp_path_factory.mktemp("fuzz"), timeout=20, jobs=2, ocr=False, scans=False,
+    return fuzz(N_FILES, SEED, tmp_path_factory.mktemp("fuzz"), timeout=40, jobs=2, ocr=False, scans=False,
                 office97=False)
 
 
