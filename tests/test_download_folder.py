@@ -285,3 +285,34 @@ def test_archive_members_are_unpacked_outside_the_input_folder(tmp_path):
     (item,) = list_inputs(folder)
     assert process_file(item, Settings(ocr=False)).document["status"] == "ok"
     assert sorted(p.name for p in folder.rglob("*")) == before
+
+
+def test_ofd_table_drawn_as_closed_rectangles_in_a_template_and_page_block(tmp_path):
+    """Cells drawn as closed rectangles (M…L…L…L…C), text placed by TextCode with `g` DeltaX runs."""
+    from extractors.ofd import extract_ofd
+
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    cells, texts = [], []
+    for row, words in enumerate((("指标名称", "指标值"), ("群众满意度", "≥95%"))):
+        for col, word in enumerate(words):
+            x, y = 20 + 60 * col, 30 + 12 * row
+            cells.append(f'<ofd:PathObject ID="{len(cells) + 10}" Boundary="{x} {y} 60 12">'
+                         '<ofd:AbbreviatedData>M 0 0 L 60 0 L 60 12 L 0 12 C</ofd:AbbreviatedData></ofd:PathObject>')
+            texts.append(f'<ofd:TextObject ID="{len(texts) + 50}" Boundary="{x + 2} {y + 3} 50 5" Font="1" Size="4">'
+                         f'<ofd:TextCode X="0" Y="3.4" DeltaX="g {len(word) - 1} 4">{word}</ofd:TextCode></ofd:TextObject>')
+    page = (f'<ofd:Page {ns}><ofd:Template TemplateID="2"/><ofd:Content><ofd:Layer ID="3"><ofd:PageBlock ID="4">'
+            + "".join(texts) + "</ofd:PageBlock></ofd:Layer></ofd:Content></ofd:Page>")
+    template = f'<ofd:Page {ns}><ofd:Content><ofd:Layer ID="5">' + "".join(cells) + "</ofd:Layer></ofd:Content></ofd:Page>"
+    document = (f'<ofd:Document {ns}><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>'
+                '</ofd:PageArea><ofd:TemplatePage ID="2" BaseLoc="Tpls/Tpl_0/Content.xml"/></ofd:CommonData>'
+                '<ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>')
+    path = tmp_path / "table.ofd"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("OFD.xml", f'<ofd:OFD {ns} Version="1.0"><ofd:DocBody><ofd:DocRoot>/Doc_0/Document.xml'
+                                    "</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
+        archive.writestr("Doc_0/Document.xml", document)
+        archive.writestr("Doc_0/Tpls/Tpl_0/Content.xml", template)
+        archive.writestr("Doc_0/Pages/Page_0/Content.xml", page)
+    (table,) = extract_ofd(path).tables
+    assert (table.n_rows, table.n_cols) == (2, 2)
+    assert [[cell.text for cell in row] for row in table.rows()] == [["指标名称", "指标值"], ["群众满意度", "≥95%"]]
