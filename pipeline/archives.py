@@ -122,6 +122,16 @@ def _rarfile():
 
 def extract(path: Path, kind: str, name: str, folder: Path) -> Path:
     """Unpack member `name` (as listed by members()) to folder/<its file name>; return that path."""
+    try:
+        return _extract(path, kind, name, folder)
+    except (ArchiveError, OSError):
+        raise
+    except Exception as error:  # a bad CRC, a truncated stream, a backend that gave up
+        text = " ".join(str(error).split())[:120]
+        raise ArchiveError(f"broken {kind} archive member {name} ({type(error).__name__}: {text})") from None
+
+
+def _extract(path: Path, kind: str, name: str, folder: Path) -> Path:
     listed = {member.name: member for member in members(path, kind)}
     member = listed.get(name)
     if member is None:

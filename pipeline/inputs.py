@@ -57,7 +57,11 @@ def list_inputs(input_dir: Path, exclude: Iterable[Path] = ()) -> list[InputItem
         elif reason := junk_reason(source):
             items.append(InputItem(source, path, skip_reason=reason))
         else:
-            items.extend(expand(source, path))
+            try:
+                items.extend(expand(source, path))
+            except Exception as error:  # listing never ends the batch: the file keeps its row
+                text = " ".join(str(error).split())[:120]
+                items.append(InputItem(source, path, error=f"could not be listed ({type(error).__name__}: {text})"))
     return sorted(items, key=lambda item: item.source_path)
 
 
@@ -151,7 +155,13 @@ def expand(source: str, path: Path) -> list[InputItem]:
     try:
         listed = archives.members(path, kind)
     except archives.ArchiveError as error:
-        return [InputItem(source, path, error=str(error))]
+        claimed = detect.claimed_kind(path)
+        message = str(error)
+        if kind == detect.ZIP and claimed in (detect.DOCX, detect.XLSX, detect.OFD):  # a damaged Office file is a damaged zip
+            message = message.replace("zip archive", f"{claimed.upper()} (a zip)", 1)
+        return [InputItem(source, path, error=message)]
+    except OSError as error:
+        return [InputItem(source, path, error=f"archive not readable ({error.strerror or error})")]
     if not listed:
         return [InputItem(source, path, skip_reason=f"empty {kind} archive")]
     items = []
@@ -175,7 +185,7 @@ def expand_nested(source: str, path: Path, kind: str, name: str) -> list[InputIt
             inner = archives.extract(path, kind, name, Path(folder))
             inner_kind = detect.sniff(inner)
             listed = archives.members(inner, inner_kind) if inner_kind in detect.ARCHIVES else None
-        except archives.ArchiveError as error:
+        except (archives.ArchiveError, OSError) as error:
             return [InputItem(source, path, name, error=str(error))]
     if listed is None:
         return [InputItem(source, path, name)]  # not an archive after all: read as what it is

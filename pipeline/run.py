@@ -218,11 +218,11 @@ def read_into(result: FileResult, path: Path, settings: Settings, name: str = ""
     debug_dir = settings.debug_dir / document["doc_id"] if settings.debug_dir else None
     try:
         grid, file_type, warnings = read_grid(path, kind, settings, debug_dir)
-    except NotAReport:
+    except (NotAReport, BadInput):
         raise
     except Exception as error:
         if claimed not in (kind, detect.UNKNOWN):
-            raise BadInput(f"a {kind.upper()} file named .{claimed}, not readable: {describe(error)}") from None
+            raise BadInput(f"{kind.upper()} content under a .{claimed} name, not readable: {describe(error)}") from None
         raise
     document.update(file_type=file_type, pages=grid.pages, page_kinds=";".join(grid.page_kinds))
     if debug_dir and kind == detect.PDF:
