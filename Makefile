@@ -7,6 +7,8 @@ STAMP  := $(VENV)/.installed
 .PHONY: all install test bench corpus clean
 
 all: $(STAMP)
+	bash scripts/ensure_apt.sh soffice libreoffice-writer-nogui libreoffice-calc-nogui
+	bash scripts/ensure_apt.sh bsdtar libarchive-tools
 	$(BIN)/jixiao run data/raw --out data/out
 
 $(STAMP): pyproject.toml
@@ -19,6 +21,8 @@ install: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/ensure_apt.sh chromium chromium
+	bash scripts/ensure_apt.sh soffice libreoffice-writer-nogui libreoffice-calc-nogui
+	bash scripts/ensure_apt.sh bsdtar libarchive-tools
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

@@ -40,9 +40,11 @@ DOCS = ROOT / "tests" / "corpus" / "docs"
 STATUSES = ("ok", "partial", "failed", "skipped", "duplicate")
 DUPLICATE_SHARE = 0.03   # exact copies of an earlier mutant under another name: status duplicate
 FORMULA_SHARE = 0.02     # XLSX whose numbers are formulas saved without cached values
-GBK_NAME_SHARE = 0.02    # names that are GBK bytes (a Chinese-Windows zip unpacked on Linux)
 SCAN_SHARE = 0.02
-KIND_SHARES = (("pdf", 0.6), ("docx", 0.25), ("xlsx", 0.15))
+KIND_SHARES = (("pdf", 0.5), ("docx", 0.2), ("xlsx", 0.1), ("archive", 0.09), ("web", 0.05), ("ofd", 0.03),
+               ("office97", 0.03))
+GBK_NAME_SHARE = 0.05  # files whose name is written as GBK bytes (a Chinese-Windows zip unpacked on Linux)
+DOWNLOAD = "download_folder"
 SCAN_PDFS = ("ningxia_2024_scan150.pdf", "qujing_2022_14-1_to_14-5_scan150.pdf")  # page 1 holds a whole 自评表
 
 
@@ -64,6 +66,14 @@ def load_sources(docs: Path = DOCS) -> list[Source]:
         with pikepdf.open(path) as pdf:  # first page only: OCR is the slow path
             del pdf.pages[1:]
             sources.append(Source(path.stem + "_p1", "scan_pdf", saved(pdf), ".pdf"))
+    download = docs / DOWNLOAD
+    for path in sorted(download.glob("*")) if download.is_dir() else []:
+        kind = {".zip": "archive", ".rar": "archive", ".7z": "archive", ".ofd": "ofd", ".mht": "web", ".html": "web",
+                ".xls": "web", ".doc": "office97", ".wps": "office97", ".rtf": "office97", ".et": "office97"}.get(path.suffix)
+        if path.name == "xizang_2023_web.doc":
+            kind = "web"
+        if kind:
+            sources.append(Source(path.stem, kind, path.read_bytes(), path.suffix))
     if not any(s.kind == "pdf" for s in sources):
         raise SystemExit(f"fuzz: no corpus text PDFs under {docs} (run `make corpus`)")
     return sources
@@ -304,6 +314,55 @@ def drop_member(rng: random.Random, data: bytes) -> bytes:
     return rezip(data, lambda name, body: None if name == victim else body)
 
 
+# -- archive mutations ----------------------------------------------------------------------
+
+class GBKName(zipfile.ZipInfo):
+    """A member named in GBK without the UTF-8 flag, as Chinese-Windows zip tools write them."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk", "replace"), self.flag_bits & ~0x800
+
+
+def hostile_zip(rng: random.Random, data: bytes) -> bytes:
+    """A zip a careless or hostile sender makes: members named `../`, a bomb, the encryption flag,
+    a zip nested three deep, GBK names, a __MACOSX fork, or no members at all; the source's first
+    member rides along (a zip source's, else the source itself)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            first = archive.infolist()[0]
+            payload, payload_name = archive.read(first), Path(first.filename).name
+    except (zipfile.BadZipFile, IndexError):
+        payload, payload_name = data, "report.bin"
+    how = rng.choice(("traversal", "bomb", "encrypted", "deep", "gbk", "macosx", "empty"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        if how == "traversal":
+            archive.writestr(rng.choice(("../../", "/tmp/", "a/../../")) + payload_name, payload)
+        elif how == "bomb":
+            archive.writestr("bomb.pdf", b"%PDF-1.4\n" + bytes(rng.choice((20, 40)) * 2**20))
+        elif how == "deep":
+            inner = payload
+            for depth in range(3):
+                buffer = io.BytesIO()
+                with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as nested:
+                    nested.writestr(f"level{depth}/{payload_name}" if depth == 0 else f"level{depth}.zip", inner)
+                inner = buffer.getvalue()
+            archive.writestr("nested.zip", inner)
+        elif how == "gbk":
+            archive.writestr(GBKName("附件/" + payload_name), payload)
+        elif how == "macosx":
+            archive.writestr(payload_name, payload)
+            archive.writestr(f"__MACOSX/._{payload_name}", b"\x00\x05\x16\x07" + bytes(60))
+        elif how != "empty":
+            archive.writestr(payload_name, payload)
+    data = bytearray(out.getvalue())
+    if how == "encrypted" and data:
+        data[6] |= 0x1
+        central = data.rfind(b"PK\x01\x02")
+        data[central + 8] |= 0x1
+    return bytes(data)
+
+
 BYTES = (flip_bytes, truncate, delete_chunk, duplicate_chunk, append_garbage, prepend_garbage)
 PDF = (break_xref, damage_trailer, lie_stream_length, zero_stream, zero_object_stream,
        drop_root_key, kids_loop, huge_mediabox, negative_mediabox, deep_nesting)
@@ -313,14 +372,17 @@ SCANS = ("scan_pdf", "image")
 MUTATIONS = {
     "pdf": [*BYTES, *PDF, SWAP], "scan_pdf": [*BYTES, *PDF], "image": list(BYTES),
     "docx": [*BYTES, *ZIP, SWAP], "xlsx": [*BYTES, *ZIP, SWAP],
+    "archive": [*BYTES, hostile_zip, hostile_zip, SWAP], "ofd": [*BYTES, *ZIP, SWAP], "web": [*BYTES, SWAP],
+    "office97": [*BYTES, SWAP],
 }
+PARTS = {"office97": "office97"}  # kinds read in a batch of their own (LibreOffice: seconds per file)
 
 
-def pick_source(rng: random.Random, sources: list[Source], scans: bool) -> Source:
+def pick_source(rng: random.Random, sources: list[Source], scans: bool, office97: bool = True) -> Source:
     scanned = [s for s in sources if s.kind in SCANS]
     if scans and scanned and rng.random() < SCAN_SHARE:
         return rng.choice(scanned)
-    kinds = [kind for kind, _ in KIND_SHARES if any(s.kind == kind for s in sources)]
+    kinds = [kind for kind, _ in KIND_SHARES if any(s.kind == kind for s in sources) and (office97 or kind != "office97")]
     kind = rng.choices(kinds, weights=[share for k, share in KIND_SHARES if k in kinds])[0]
     return rng.choice([s for s in sources if s.kind == kind])
 
@@ -341,15 +403,12 @@ def formula_only(rng: random.Random, data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def gbk_name(name: str) -> str:
-    """name as a Linux file name made of its GBK bytes (undecodable as UTF-8: surrogate escapes)."""
-    return os.fsdecode(name.encode("gbk"))
-
-
-def write_mutants(n: int, seed: int, folder: Path, sources: list[Source], scans: bool = True) -> dict[str, str]:
-    """Write n mutated files under folder (scan mutants in ocr/, the rest in plain/); return
-    {path relative to folder: mutation name}. Some are exact copies of an earlier plain mutant
-    (`duplicate`), formula-only workbooks (`formula_only`), or carry a GBK-bytes name."""
+def write_mutants(n: int, seed: int, folder: Path, sources: list[Source], scans: bool = True,
+                  office97: bool = True) -> dict[str, str]:
+    """Write n mutated files under folder (scan mutants in ocr/, legacy Office/WPS in office97/, the
+    rest in plain/); return {path relative to folder, as jixiao lists it: mutation name}. Some are
+    exact copies of an earlier plain mutant (`duplicate`), formula-only workbooks (`formula_only`),
+    and some names are written as GBK bytes."""
     rng = random.Random(seed)
     written: dict[str, str] = {}
     plain: list[str] = []
@@ -371,12 +430,12 @@ def write_mutants(n: int, seed: int, folder: Path, sources: list[Source], scans:
             written[name] = "formula_only"
             plain.append(name)
             continue
-        source = pick_source(rng, sources, scans)
+        source = pick_source(rng, sources, scans, office97)
         mutation = rng.choice(MUTATIONS[source.kind])
         suffix = source.suffix
         if mutation == SWAP:
             data = source.data
-            suffix = rng.choice([s for s in (".pdf", ".docx", ".xlsx") if s != source.suffix])
+            suffix = rng.choice([s for s in (".pdf", ".docx", ".xlsx", ".xls", ".doc", ".zip") if s != source.suffix])
         else:
             try:
                 data = mutation(rng, source.data)
@@ -384,14 +443,16 @@ def write_mutants(n: int, seed: int, folder: Path, sources: list[Source], scans:
                 mutation = flip_bytes
                 data = flip_bytes(rng, source.data)
             mutation = mutation.__name__
-        stem = f"{index:04d}_{mutation}_{source.name}"
+        part = "ocr" if source.kind in SCANS else PARTS.get(source.kind, "plain")
+        name = f"{part}/{index:04d}_{mutation}_{source.name}{suffix}"
+        on_disk = name
         if rng.random() < GBK_NAME_SHARE:
-            stem, mutation = gbk_name(f"{index:04d}_绩效自评表_{source.name}"), f"{mutation}+gbk_name"
-        name = f"{'ocr' if source.kind in SCANS else 'plain'}/{stem}{suffix}"
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
+            name = f"{part}/附件{index:04d}_{mutation}{suffix}"
+            on_disk = os.fsdecode(name.encode("gbk"))
+        (folder / on_disk).parent.mkdir(parents=True, exist_ok=True)
+        (folder / on_disk).write_bytes(data)
         written[name] = mutation
-        if source.kind not in SCANS:
+        if source.kind not in SCANS and name == on_disk:
             plain.append(name)
     return written
 
@@ -424,23 +485,41 @@ class PeakRss:
         self._thread.join()
 
 
+def lost_rows(written: dict[str, str], rows: Counter) -> list[str]:
+    """Files without their rows: a plain file has exactly one row; an archive has one row of its own
+    (when it cannot be opened) or one row per member (`name!member`), never both, none twice."""
+    members: dict[str, list[str]] = {}
+    for row in rows:
+        if "!" in row:
+            members.setdefault(row.split("!", 1)[0], []).append(row)
+    lost = [row for row, count in rows.items() if count != 1 or row.split("!", 1)[0] not in written]
+    for name in written:
+        whole, inner = rows.get(name, 0), members.get(name, [])
+        if not ((whole == 1 and not inner) or (whole == 0 and inner)):
+            lost.append(name)
+    return sorted(set(lost))
+
+
 def fuzz(n: int, seed: int, workdir: Path, timeout: float = 20.0, jobs: int = 2, ocr: bool = True,
-         scans: bool = True, ocr_timeout: float = 60.0) -> dict:
+         scans: bool = True, ocr_timeout: float = 60.0, office97: bool = True, office97_timeout: float = 90.0) -> dict:
     """Write n mutants under workdir/in, run the batch over them, and summarize what happened.
 
     Mutants of text PDFs and office files are read with OCR off: a damaged font turns a text page
     into one for OCR, which is seconds of legitimate work per page, not a hang. Scan mutants get
     OCR (when ocr is true) in a batch of their own, with ocr_timeout (one 150 dpi page takes 3-25 s
-    on 2 busy cores).
+    on 2 busy cores); legacy Office/WPS mutants too, with office97_timeout (a LibreOffice start
+    takes 5-15 s on 2 busy cores). Converted files are cached under workdir, not the user's cache.
     """
     folder = Path(workdir) / "in"
-    written = write_mutants(n, seed, folder, load_sources(), scans=scans)
+    written = write_mutants(n, seed, folder, load_sources(), scans=scans, office97=office97)
+    os.environ["JIXIAO_CACHE"] = str(Path(workdir) / "cache")
     started = time.perf_counter()
     crashes = []
     documents = []
     scores_lost: list[str] = []
     with PeakRss() as rss:
-        for part, use_ocr, limit in (("plain", False, timeout), ("ocr", ocr, ocr_timeout)):
+        for part, use_ocr, limit in (("plain", False, timeout), ("ocr", ocr, ocr_timeout),
+                                     ("office97", False, office97_timeout)):
             if not (folder / part).is_dir():
                 continue
             try:
@@ -454,15 +533,17 @@ def fuzz(n: int, seed: int, workdir: Path, timeout: float = 20.0, jobs: int = 2,
                             and written.get(f"{part}/{r.document['source_path']}") == "formula_only"]
     seconds = time.perf_counter() - started
     rows = Counter(d["source_path"] for d in documents)
-    missing = sorted(name for name in {*written, *rows} if rows[name] != 1 or name not in written)
+    missing = lost_rows(written, rows)
     errors = Counter(d["error"].replace(Path(d["source_path"]).name, "FILE") for d in documents if d["status"] != "ok")
     by_mutation: dict[str, Counter] = {}
     for document in documents:
-        by_mutation.setdefault(written.get(document["source_path"], "?"), Counter())[document["status"]] += 1
+        mutation = written.get(document["source_path"].split("!", 1)[0], "?")
+        by_mutation.setdefault(mutation, Counter())[document["status"]] += 1
     slowest = max(documents, key=lambda d: d.get("seconds") or 0, default={})
     return {
         "files": n,
         "rows": len(documents),
+        "files_with_rows": sum(1 for name in written if name in rows or any(r.startswith(name + "!") for r in rows)),
         "statuses": dict(Counter(d["status"] for d in documents)),
         "batch_crashes": len(crashes) + len(missing),
         "crashes": crashes,

@@ -142,12 +142,17 @@ def read_output(csv: Path) -> pd.DataFrame:
         return pd.DataFrame()
 
 
+def on_disk(path: str) -> str:
+    """The corpus file holding a manifest path: the archive, for a member listed as `a.zip!inner/x.pdf`."""
+    return path.split("!", 1)[0]
+
+
 def run_jixiao(manifest: pd.DataFrame, args, cmd: list[str], console: Console) -> tuple[dict, dict]:
     """One jixiao run per manifest group on a copy of its files; returns runs and output tables."""
     runs, outputs = {}, {}
     for group, files in manifest.groupby("group", sort=False):
         src, out = args.work / "in" / group, args.work / "out" / group
-        for path in files["path"]:
+        for path in sorted(set(files["path"].map(on_disk))):
             (src / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(args.docs / path, src / path)
         console.print(f"[dim]jixiao: {group} ({len(files)} files)…[/dim]")
@@ -317,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"[red]bench: no manifest group {', '.join(unknown)}[/red]")
             return 2
         manifest = manifest[manifest["group"].isin(wanted)].reset_index(drop=True)
-    missing = [p for p in manifest["path"] if not (args.docs / p).is_file()]
+    missing = [p for p in manifest["path"] if not (args.docs / on_disk(p)).is_file()]
     if missing:
         console.print(f"[red]bench: {len(missing)} corpus files missing (make corpus): {', '.join(missing[:5])}[/red]")
         return 2
@@ -347,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         doc = docs[docs["source_path"].map(lambda p: Path(p).as_posix()) == path] if "source_path" in docs else docs
         doc = doc.iloc[0].to_dict() if len(doc) else {}
         suffix = Path(path).suffix.lower()
-        if suffix == ".pdf":
+        if suffix == ".pdf" and on_disk(path) == path:
             pages[path] = pdf_pages(args.docs / path)
         else:
             pages[path] = 1 if suffix in IMAGE_SUFFIXES else int(float(text(doc.get("pages")) or 0))

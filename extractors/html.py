@@ -1,4 +1,4 @@
-"""HTML pages (also Word's and Excel's "save as web page") → Grid, with lxml.html.
+"""HTML pages (also Word's and Excel's "save as web page", and .mht web archives) → Grid, with lxml.html.
 
 The body is read as a flow: block elements and `<br>` end a line, text outside tables becomes
 TextLines, and each data `<table>` becomes a Table laid out by the HTML table algorithm
@@ -10,6 +10,8 @@ whose `top` is their order in the page.
 from __future__ import annotations
 
 import codecs
+import email
+import email.policy
 from pathlib import Path
 
 import lxml.etree
@@ -31,13 +33,39 @@ BREAK = object()
 
 def extract_html(path: Path) -> Grid:
     """Read an HTML file into a Grid: data tables as Tables, the text around them as TextLines."""
-    text = decode(path.read_bytes())
+    return html_grid(decode(path.read_bytes()), path.name)
+
+
+def extract_mht(path: Path) -> Grid:
+    """Read a web archive (.mht/.mhtml, a MIME multipart/related message) by its HTML part.
+
+    The part's transfer encoding (quoted-printable, base64) is undone by the email parser; its
+    charset parameter goes first, then the same fallbacks as a plain page.
+    """
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
+    parts = [part for part in message.walk() if part.get_content_type() == "text/html"]
+    if not parts:
+        raise ValueError(f"{path.name}: web archive without an HTML page")
+    part = parts[0]
+    raw = part.get_payload(decode=True) or b""
+    charset = (part.get_content_charset() or "").lower()
+    text = None
+    if charset:
+        try:
+            text = raw.decode("gb18030" if charset in GBK_ALIASES else charset)
+        except (UnicodeDecodeError, LookupError):
+            text = None
+    return html_grid(text if text is not None else decode(raw), path.name)
+
+
+def html_grid(text: str, name: str) -> Grid:
+    """A page's text → Grid."""
     if not text.strip():
-        raise ValueError(f"{path.name}: empty HTML")
+        raise ValueError(f"{name}: empty HTML")
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except lxml.etree.ParserError as error:
-        raise ValueError(f"{path.name}: not readable HTML ({error})") from None
+        raise ValueError(f"{name}: not readable HTML ({error})") from None
     body = root.find("body")
     blocks: list[Table | TextLine] = []
     buffer: list[str] = []

@@ -36,11 +36,7 @@ def cpu_count() -> int:
 
 def batch_inputs(input_dir: Path, out_dir: Path | None = None) -> list[InputItem]:
     """The inputs under input_dir (absolute paths, as a worker elsewhere needs), without anything under the output folder."""
-    items = list_inputs(input_dir.absolute())
-    if out_dir is None:
-        return items
-    out = out_dir.resolve()
-    return [item for item in items if not item.path.resolve().is_relative_to(out)]
+    return list_inputs(input_dir.absolute(), exclude=[out_dir] if out_dir is not None else [])
 
 
 @dataclass

@@ -8,11 +8,15 @@ from __future__ import annotations
 import hashlib
 import re
 import signal
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from pipeline import detect
+from pipeline.archives import ArchiveError
 from pipeline.inputs import InputItem, local_file
 from pipeline.model import Grid, Project, Table, TextLine
 from pipeline.normalize import project_rows
@@ -29,6 +33,7 @@ class Settings:
     debug_dir: Path | None = None
     wall_timeout: float = 0.0  # wall-clock seconds before a worker is deemed hung; 0: twice the timeout plus a minute
     taxonomy: Path | None = None  # a team's own taxonomy CSV instead of the packaged one
+    convert_timeout: float = 120.0  # seconds LibreOffice may take to convert one legacy Office/WPS file
 
     def __post_init__(self) -> None:
         if not self.timeout > 0:
@@ -92,6 +97,18 @@ def doc_id_of(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+@contextmanager
+def suffixed(path: Path, suffix: str) -> Iterator[Path]:
+    """path itself when it ends in suffix, else a link to it that does, for readers that go by the name."""
+    if path.suffix.lower() == suffix:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="jixiao-named-") as folder:
+        link = Path(folder) / f"file{suffix}"
+        link.symlink_to(path.resolve())
+        yield link
+
+
 def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None,
               partial: PartialRead | None = None) -> tuple[Grid, str, list[str]]:
     """Dispatch to the extractor for the kind; return the Grid, the file_type and warnings.
@@ -133,7 +150,8 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None,
     if kind == detect.XLSX:
         from extractors.xlsx import extract_xlsx
 
-        return extract_xlsx(path), "xlsx", warnings
+        with suffixed(path, ".xlsx") as named:  # openpyxl refuses a workbook by its name (a .xls that is XLSX)
+            return extract_xlsx(named), "xlsx", warnings
     if kind == detect.XLS:
         from extractors.xlsx import extract_xls
 
@@ -142,6 +160,34 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None,
         from extractors.html import extract_html
 
         return extract_html(path), "html", warnings
+    if kind == detect.MHT:
+        from extractors.html import extract_mht
+
+        return extract_mht(path), "mht", warnings
+    if kind in detect.LEGACY_OFFICE:
+        from extractors.legacy_office import convert
+
+        target = detect.LEGACY_OFFICE[kind]
+        converted = convert(path, kind, target, timeout=settings.convert_timeout)
+        if target == "docx":
+            from extractors.docx import extract_docx
+
+            return extract_docx(converted), kind, warnings
+        from extractors.xlsx import extract_xlsx
+
+        return extract_xlsx(converted), kind, warnings
+    if kind == detect.OFD:
+        from extractors.ofd import extract_ofd
+
+        return extract_ofd(path), "ofd", warnings
+    if kind == detect.CSV:
+        from extractors.delimited import extract_delimited
+
+        return extract_delimited(path), "csv", warnings
+    if kind == detect.ENCRYPTED_OFFICE:
+        raise BadInput("encrypted Office file: needs a password")
+    if kind in detect.ARCHIVES:
+        raise BadInput(f"{kind} archive inside an archive inside an archive: not opened (one level of nesting is read)")
     raise NotAReport(f"not a kind of file jixiao reads ({kind}, suffix {path.suffix or 'none'})")
 
 
@@ -172,14 +218,16 @@ def process_file(item: InputItem, settings: Settings) -> FileResult:
     try:
         if item.skip_reason:
             raise NotAReport(item.skip_reason)
+        if item.error:
+            raise BadInput(item.error)
         with local_file(item) as path:
             try:
-                read_into(result, path, settings, partial)
+                read_into(result, path, settings, partial, item.name)
             except FileTimeout:
-                keep_partial(result, path, partial, settings)
+                keep_partial(result, path, partial, settings, item.name)
     except NotAReport as reason:
         document.update(status="skipped", error=str(reason))
-    except BadInput as error:
+    except (BadInput, ArchiveError) as error:
         document.update(status="failed", error=str(error))
     except Exception as error:  # one file's failure is its own row, never the batch's
         document.update(status="failed", error=describe(error))
@@ -187,20 +235,33 @@ def process_file(item: InputItem, settings: Settings) -> FileResult:
     return result
 
 
-def read_into(result: FileResult, path: Path, settings: Settings, partial: PartialRead | None = None) -> None:
-    """Read the file at path into result's rows; raises NotAReport / BadInput / FileTimeout / any reader error."""
+def read_into(result: FileResult, path: Path, settings: Settings, partial: PartialRead | None = None, name: str = "") -> None:
+    """Read the file at path (named `name` in the input) into result's rows; raises NotAReport / BadInput / FileTimeout / any reader error.
+
+    The file is read as what its bytes are, whatever its name says (a .pdf that is a DOCX, a .xls
+    that is an HTML table). A file whose name claims another kind and whose bytes are an HTML page
+    holding no report, or nothing jixiao knows, fails: that is a download gone wrong (an error page).
+    """
     document = result.document
     document["doc_id"] = doc_id_of(path)
     kind = detect.sniff(path)
     if kind == detect.EMPTY:
         raise BadInput("empty file (0 bytes)")
     claimed = detect.claimed_kind(path)
-    if claimed != kind and claimed in (detect.PDF, detect.DOCX, detect.XLSX):
-        what = {detect.HTML: "an HTML page (often a scraper's saved error page)", detect.UNKNOWN: "unrecognised bytes"}
-        raise BadInput(f"not a {claimed.upper()} despite its name: {what.get(kind, kind)}")
+    if claimed not in (kind, detect.UNKNOWN) and kind == detect.UNKNOWN:
+        raise BadInput(f"not a {claimed.upper()} despite its name: unrecognised bytes")
+    if claimed == detect.PDF and kind == detect.HTML:
+        raise BadInput("not a PDF despite its name: an HTML page (often a scraper's saved error page)")
     document["file_type"] = {detect.PDF: "pdf_text"}.get(kind, kind)
     debug_dir = settings.debug_dir / document["doc_id"] if settings.debug_dir else None
-    grid, file_type, warnings = read_grid(path, kind, settings, debug_dir, partial)
+    try:
+        grid, file_type, warnings = read_grid(path, kind, settings, debug_dir, partial)
+    except (NotAReport, BadInput):
+        raise
+    except Exception as error:
+        if claimed not in (kind, detect.UNKNOWN):
+            raise BadInput(f"{kind.upper()} content under a .{claimed} name, not readable: {describe(error)}") from None
+        raise
     if debug_dir and kind == detect.PDF:
         try:
             from pipeline.page_images import draw_text_pages
@@ -208,10 +269,16 @@ def read_into(result: FileResult, path: Path, settings: Settings, partial: Parti
             draw_text_pages(path, grid, debug_dir)
         except Exception:  # a page picture (full disk, a page too big to draw) is the report's loss, never the data's
             pass
-    fill(result, grid, file_type, warnings, path, debug_dir)
+    try:
+        fill(result, grid, file_type, warnings, name or path.name, debug_dir)
+    except NotAReport:
+        if kind == detect.HTML and claimed not in (kind, detect.UNKNOWN):
+            raise BadInput(f"not a {claimed.upper()} despite its name: an HTML page without a 绩效自评表 "
+                           "(often a scraper's saved error page)") from None
+        raise
 
 
-def keep_partial(result: FileResult, path: Path, partial: PartialRead, settings: Settings) -> None:
+def keep_partial(result: FileResult, path: Path, partial: PartialRead, settings: Settings, name: str = "") -> None:
     """A file that ran out of time: the pages it finished as a partial document, else a failed row."""
     result.transient = True
     document = result.document
@@ -222,12 +289,12 @@ def keep_partial(result: FileResult, path: Path, partial: PartialRead, settings:
         raise BadInput(limit)
     warning = f"{limit}: {partial.pages_done} scanned page(s) read before the limit"
     try:
-        fill(result, grid, partial.file_type, [warning], path, None)
+        fill(result, grid, partial.file_type, [warning], name or path.name, None)
     except NotAReport:
         raise BadInput(f"{warning}, no 绩效自评表 among them") from None
 
 
-def fill(result: FileResult, grid: Grid, file_type: str, warnings: list[str], path: Path, debug_dir: Path | None) -> None:
+def fill(result: FileResult, grid: Grid, file_type: str, warnings: list[str], name: str, debug_dir: Path | None) -> None:
     """Segment the grid into the result's rows; status partial when the reader left warnings."""
     warnings = [*warnings, *grid.warnings]
     document = result.document
@@ -241,13 +308,13 @@ def fill(result: FileResult, grid: Grid, file_type: str, warnings: list[str], pa
     if not projects:
         raise NotAReport(f"no 绩效自评表 found ({len(grid.tables)} table(s) read on {grid.pages} page(s))")
     result.projects, result.funds, result.indicators = project_rows(document["doc_id"], projects)
-    document.update(document_facts(projects, lines, path))
+    document.update(document_facts(projects, lines, name))
     document.update(n_projects=len(result.projects), n_indicators=len(result.indicators))
     document["status"] = "partial" if warnings else "ok"
     document["error"] = "; ".join(warnings)
 
 
-def document_facts(projects: list[Project], lines: list[TextLine], path: Path) -> dict:
+def document_facts(projects: list[Project], lines: list[TextLine], name: str) -> dict:
     """Department, year and kind of report, as far as the document tells, and the texts that name its region."""
     text = "\n".join(line.text for line in lines)
     department = ""
@@ -260,7 +327,7 @@ def document_facts(projects: list[Project], lines: list[TextLine], path: Path) -
     if not department:
         tail = [line.text.strip() for line in lines[-5:]]
         department = next((t for t in reversed(tail) if re.fullmatch(r"\S{4,40}(局|厅|支队|总队|大队|委员会|中心|办公室)", t)), "")
-    region_texts = [department, *[line.text for line in lines[:30]], path.name]
+    region_texts = [department, *[line.text for line in lines[:30]], name]
     years = [p.fiscal_year for p in projects if p.fiscal_year]
     kinds = {p.kind for p in projects}
     if "转移支付" in text[:2000]:

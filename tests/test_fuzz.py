@@ -19,13 +19,14 @@ SEED = 6
 
 @pytest.fixture(scope="module")
 def summary(tmp_path_factory):
-    return fuzz(N_FILES, SEED, tmp_path_factory.mktemp("fuzz"), timeout=20, jobs=2, ocr=False, scans=False)
+    return fuzz(N_FILES, SEED, tmp_path_factory.mktemp("fuzz"), timeout=40, jobs=2, ocr=False, scans=False,
+                office97=False)
 
 
 def test_every_mutant_has_exactly_one_row(summary):
     assert summary["crashes"] == []
     assert summary["missing_rows"] == []
-    assert summary["rows"] == N_FILES
+    assert summary["files_with_rows"] == N_FILES  # an archive's members are rows of their own
     assert summary["batch_crashes"] == 0
 
 

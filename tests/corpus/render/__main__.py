@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import bad, jinzhong, ningxia, pdf, qujing, quwo, scan, xizang, xlsx_out
+from . import bad, download_folder, jinzhong, ningxia, pdf, qujing, quwo, scan, xizang, xlsx_out
 from .other import build as other
 from .truth import load
 
@@ -271,6 +271,7 @@ def main(argv: list[str] | None = None) -> None:
         corpus.hard()
         corpus.bad(pdfs)
         corpus.other_provinces()
+        corpus.rows += download_folder.render(Path(tmp) / "download", {row["path"]: row for row in corpus.rows})
         corpus.write_manifest()
     RAW.mkdir(parents=True, exist_ok=True)
     for rel in SAMPLES:
