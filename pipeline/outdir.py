@@ -35,13 +35,20 @@ def new_dir(final: Path) -> Path:
 
 
 def replace_dir(tmp: Path, final: Path) -> None:
-    """Swap the folder built at tmp in as final, removing the previous one."""
+    """Swap the folder built at tmp in as final, removing the previous one (or the link that stood there)."""
     old = _sibling(final, "old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
+    _remove(old)
+    if final.exists() or final.is_symlink():
         os.replace(final, old)
     os.replace(tmp, final)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def discard_dir(tmp: Path) -> None:

@@ -9,6 +9,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from pipeline.inputs import InputItem
 from pipeline.model import BBox, Cell, Grid, Table
 from pipeline.page_images import MAX_PAGE_PIXELS, MAX_PAGE_SIDE, OMITTED, PageImageBudget, draw_text_pages, omitted_pages
 from pipeline.run import Settings, process_file
@@ -54,13 +55,14 @@ def test_a_full_disk_costs_the_pictures_not_the_rows(tmp_path, monkeypatch):
     root = tmp_path / "in"
     root.mkdir()
     shutil.copyfile(DOCS / "text_pdf" / "jinzhong_2021.pdf", root / "jinzhong_2021.pdf")
-    expected = process_file(root / "jinzhong_2021.pdf", root, Settings())
+    item = InputItem(source_path="jinzhong_2021.pdf", path=root / "jinzhong_2021.pdf")
+    expected = process_file(item, Settings())
 
     def disk_full(self, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(Image.Image, "save", disk_full)
-    result = process_file(root / "jinzhong_2021.pdf", root, Settings(debug_dir=tmp_path / "pages"))
+    result = process_file(item, Settings(debug_dir=tmp_path / "pages"))
     assert result.document["status"] == "ok" == expected.document["status"]
     assert result.indicators == expected.indicators and result.projects == expected.projects
     folder = tmp_path / "pages" / result.document["doc_id"]
