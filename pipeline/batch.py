@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from pipeline.archives import ArchiveError
 from pipeline.cache import ResultCache, file_digest, result_key
 from pipeline.inputs import InputItem, list_inputs, local_file
 from pipeline.run import FileResult, Settings, failed
@@ -53,11 +54,11 @@ class Plan:
         first: dict[str, int] = {}
         for index, item in enumerate(items):
             digest = ""
-            if not item.skip_reason:
+            if not (item.skip_reason or item.error):
                 try:
                     with local_file(item) as path:
                         digest = file_digest(path)
-                except OSError:
+                except (OSError, ArchiveError):
                     pass  # unreadable: its reader says why in its row
             plan.digests.append(digest)
             if digest and digest in first:

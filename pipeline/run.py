@@ -370,6 +370,6 @@ def failed(item: InputItem, error: str, transient: bool = False) -> FileResult:
     try:
         with local_file(item) as path:
             document["doc_id"] = doc_id_of(path)
-    except OSError:
+    except (OSError, ArchiveError):
         document["doc_id"] = ""
     return FileResult(document=document, transient=transient)

@@ -4,6 +4,7 @@ jixiao's own output inside it). Each situation ends as the contract says: its ro
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import shutil
 import stat
@@ -14,8 +15,9 @@ import py7zr
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.batch import run_batch
 from pipeline.inputs import OUTPUT_MARKER, InputItem, list_inputs
-from pipeline.run import Settings, process_file, run_batch
+from pipeline.run import Settings, process_file
 
 DOCS = Path(__file__).parent / "corpus" / "docs"
 FOLDER = DOCS / "download_folder"
@@ -31,8 +33,12 @@ class GBKName(zipfile.ZipInfo):
         return self.filename.encode("gbk"), self.flag_bits & ~0x800
 
 
+COPIES = itertools.count(1)
+
+
 def pdf(name: str) -> bytes:
-    return (DOCS / "text_pdf" / f"{name}.pdf").read_bytes()
+    """The corpus PDF, made a distinct file by a trailing comment (the same bytes twice would be a duplicate)."""
+    return (DOCS / "text_pdf" / f"{name}.pdf").read_bytes() + f"%copy {next(COPIES)}\n".encode()
 
 
 def encrypted_zip() -> bytes:
