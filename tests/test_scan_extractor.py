@@ -365,3 +365,24 @@ def test_page_too_small_for_a_table_reads_as_empty(tmp_path):
     cv2.imwrite(str(strip), np.full((3, 4000), 255, np.uint8))
     grid = extract_image(strip, engine=StubEngine())
     assert grid.pages == 1 and grid.tables == () and grid.lines == ()
+
+
+def test_glyph_stroke_beside_a_column_position_is_no_border():
+    """A label's vertical bar (the left stroke of 自, 管) in a short row, a few pixels from the rulings above and
+    below, is glued to them by the masks' closings; it neither splits the label's cell where the column
+    border is not drawn, nor makes a column of its own."""
+    from extractors.scan.grid import find_tables, line_masks
+
+    dpi = 200
+    binary = np.zeros((400, 1000), np.uint8)
+    for y in (100, 135, 200, 265):
+        binary[y:y + 2, 100:902] = 255
+    for x in (100, 900):
+        binary[100:267, x:x + 2] = 255
+    binary[135:267, 400:402] = 255   # the column border, drawn below the first row only
+    binary[106:131, 400:403] = 255   # a glyph's bar at that column in the first (35 px) row
+    binary[141:196, 250:253] = 255   # and one where no column is drawn at all
+    hmask, vmask = line_masks(binary, dpi)
+    (grid,) = find_tables(binary, hmask, vmask, dpi)
+    assert len(grid.xs) == 3 and abs(grid.xs[1] - 401) <= 2
+    assert (0, 0, 1, 2) in grid.cells and (1, 0, 1, 1) in grid.cells and (1, 1, 1, 1) in grid.cells

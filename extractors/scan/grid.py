@@ -180,6 +180,7 @@ def _build_grid(rows, cols, binary, hmask, vmask, dpi, settings) -> RuledTable |
     hflank = [binary[max(0, y - tol - 3): max(1, y - tol), :].any(axis=0)
               & binary[min(h - 1, y + tol + 1): y + tol + 4, :].any(axis=0) for y in ys]
     gap = px(settings.gap_bridge, dpi)
+    pin = max(1, px(0.01, dpi))
 
     def separates(mask_prof: np.ndarray, ink_prof: np.ndarray, flank: np.ndarray, a: int, b: int) -> bool:
         """Drawn: a long stretch of ruling, clear on one side; or, both sides clear, a ruling that runs the
@@ -188,14 +189,25 @@ def _build_grid(rows, cols, binary, hmask, vmask, dpi, settings) -> RuledTable |
         if hi <= lo:
             return True
         n, side = hi - lo, float(flank[lo:hi].mean())
-        return ((_longest_run(mask_prof[lo:hi], mask_prof[lo:hi], 0) >= settings.separator_coverage * n and side < 0.5)
-                or (_longest_run(ink_prof[lo:hi] | mask_prof[lo:hi], mask_prof[lo:hi], gap) >= 0.9 * n
-                    and side < 0.1))
+        return (((_longest_run(mask_prof[lo:hi], mask_prof[lo:hi], 0) >= settings.separator_coverage * n and side < 0.5)
+                 or (_longest_run(ink_prof[lo:hi] | mask_prof[lo:hi], mask_prof[lo:hi], gap) >= 0.9 * n
+                     and side < 0.1))
+                and _reaches(ink_prof, a, b, tol, pin))
 
-    vsep = [[separates(vprof[c + 1], vink[c + 1], vflank[c + 1], ys[r], ys[r + 1]) for c in range(n_cols - 1)]
-            for r in range(n_rows)]
-    hsep = [[separates(hprof[r + 1], hink[r + 1], hflank[r + 1], xs[c], xs[c + 1]) for c in range(n_cols)]
-            for r in range(n_rows - 1)]
+    # a line whose border is drawn nowhere (glyph strokes that passed for a ruling) is no line: drop it, re-judge
+    xi, yi = list(range(len(xs))), list(range(len(ys)))
+    while True:
+        n_rows, n_cols = len(yi) - 1, len(xi) - 1
+        vsep = [[separates(vprof[xi[c + 1]], vink[xi[c + 1]], vflank[xi[c + 1]], ys[yi[r]], ys[yi[r + 1]])
+                 for c in range(n_cols - 1)] for r in range(n_rows)]
+        hsep = [[separates(hprof[yi[r + 1]], hink[yi[r + 1]], hflank[yi[r + 1]], xs[xi[c]], xs[xi[c + 1]])
+                 for c in range(n_cols)] for r in range(n_rows - 1)]
+        keep_x = [xi[0]] + [xi[c + 1] for c in range(n_cols - 1) if any(row[c] for row in vsep)] + [xi[-1]]
+        keep_y = [yi[0]] + [yi[r + 1] for r in range(n_rows - 1) if any(hsep[r])] + [yi[-1]]
+        if keep_x == xi and keep_y == yi:
+            break
+        xi, yi = keep_x, keep_y
+    xs, ys = [xs[i] for i in xi], [ys[i] for i in yi]
 
     parent = list(range(n_rows * n_cols))
 
@@ -231,6 +243,17 @@ def _build_grid(rows, cols, binary, hmask, vmask, dpi, settings) -> RuledTable |
                     taken[rr][cc] = True
             cells.append((r, c, rs, cs))
     return RuledTable(xs=tuple(xs), ys=tuple(ys), cells=tuple(cells))
+
+
+def _reaches(ink_prof: np.ndarray, a: int, b: int, tol: int, pin: int) -> bool:
+    """A border meets the rulings at both its ends: its ink has no gap wider than a pinhole next to either
+    crossing. A glyph stroke beside a column position (the left bar of 自 or 管 in a short row) is glued
+    to the rulings above and below by the masks' closings, but leaves blank pixels next to them."""
+    def widest_gap(flags: np.ndarray) -> int:
+        blank = ~flags
+        return max((q - p for p, q in runs(blank)), default=0)
+
+    return widest_gap(ink_prof[a:a + tol + 1]) <= pin and widest_gap(ink_prof[max(0, b - tol):b + 1]) <= pin
 
 
 def _longest_run(flags: np.ndarray, anchor: np.ndarray, bridge: int) -> int:
