@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from normalizers.numbers import parse_number
+from normalizers.numbers import label_weight, parse_number
 from normalizers.text import fold, is_placeholder
 from pipeline.model import Indicator
 from pipeline.segment.blocks import Recognizer
@@ -119,6 +119,8 @@ class Indicators(Recognizer):
             table_role=self.table_role,
             confidence=min((c.confidence for c in row.cells), default=1.0),
             review_score=parse_number(values.get("review_score", "")),
+            level1_weight=label_weight(levels["level1"]),
+            level2_weight=label_weight(levels["level2"]),
             **{role: values.get(role, "") for role in TEXT_ROLES},
         )
         if is_placeholder(name):
