@@ -135,9 +135,12 @@ _LABEL_WEIGHT = (
 )
 
 
-def label_weight(text: str) -> float | None:
-    """The weight a 一级/二级 label or a block title prints at its end, else None (`(分)` has none)."""
+def label_weight(text: str, points_only: bool = False) -> float | None:
+    """The weight a 一级/二级 label or a block title prints at its end, else None (`(分)` has none).
+    points_only: only a weight written with 分 (`相关性(5分)`), for names that may end in `(2)`."""
     for pattern in _LABEL_WEIGHT:
+        if points_only and pattern is _LABEL_WEIGHT[0] and not re.search(r"分\s*[)）]\s*$", text):
+            continue
         found = pattern.search(text)
         if found:
             return float(found.group(1))

@@ -25,9 +25,10 @@ from pipeline.segment.narrative import mark_section_tables, narrative_facts
 from pipeline.segment.stream import Row, build_stream
 from pipeline.segment.vocabulary import DEPARTMENT_TITLES, HEADER_KEYS, HEADER_LINE
 
-# The order a row is offered to the recognizers: one-row blocks first, then block headers.
+# The order a row is offered to the recognizers: one-row blocks first, then block headers; the end of
+# a block last, so that an indicator header with a 备注 column opens its table.
 RECOGNIZERS: tuple[type[Recognizer], ...] = (
-    HeaderFields, Totals, EndOfBlock, Funds, GroupFunds, LevelFunds, Tasks, Goals, Indicators,
+    HeaderFields, Totals, Funds, GroupFunds, LevelFunds, Tasks, Goals, Indicators, EndOfBlock,
 )
 TITLE = re.compile(r"自评表")
 TABLE_LABEL = re.compile(r"(公开\s*\d+(?:\s*-\s*\d+)?\s*表|附件\s*\d+)")

@@ -37,6 +37,21 @@ def split_header_columns(row: Row, below: Row) -> list[Column]:
     return columns
 
 
+def unnamed_method_column(row: Row, columns: list[Column]) -> list[Column]:
+    """A 评分表 header cell left blank right of the name column (贵港's criteria): the 评分标准 column."""
+    names = [c for c in columns if c.role == "name"]
+    if not names:
+        return []
+    name_x1 = max(c.x1 for c in names)
+    taken = [(c.x0, c.x1) for c in columns]
+    for cell in row.cells:
+        x0, x1 = extent(cell)
+        if fold(cell.text) or x0 < name_x1 - 1 or any(min(x1, b) - max(x0, a) > 0 for a, b in taken):
+            continue
+        return [Column("scoring_method", x0, x1)]
+    return []
+
+
 class Indicators(Recognizer):
     """A header naming the indicator (三级) and two more roles; `performance` when it has a target or
     an actual column, else a `scoring` table (评分表)."""
@@ -69,6 +84,8 @@ class Indicators(Recognizer):
             if left:
                 columns.append(Column("level1", *extent(left[-1])))
         self.table_role = "performance" if roles & {"target", "actual"} else "scoring"
+        if self.table_role == "scoring" and "scoring_method" not in roles:
+            columns += unnamed_method_column(row, columns)
         if seg.state != self.name or seg.current is None or self.table != row.table:
             seg.memory = {}
         self.table = row.table
@@ -76,20 +93,38 @@ class Indicators(Recognizer):
         seg.touch(row.page)
         return True
 
+    def spans_labels(self, row: Row) -> bool:
+        """A cell covering the name column and a label column: a grid inset into the table (a funds
+        breakdown inside a checklist), not an indicator row."""
+        name = [c for c in self.columns if c.role == "name"]
+        labels = [c for c in self.columns if c.role in ("level1", "level2")]
+        if not name or not labels:
+            return False
+        for cell in row.cells:
+            x0, x1 = extent(cell)
+            slack = lambda column: 0.1 * (column.x1 - column.x0)  # noqa: E731
+            covers = lambda column: x0 <= column.x0 + slack(column) and x1 >= column.x1 - slack(column)  # noqa: E731
+            if any(covers(c) for c in name) and any(covers(c) for c in labels):
+                return True
+        return False
+
     def take(self, row: Row) -> None:
         seg = self.seg
         by_role, values = seg.roles_of(row, self.columns)
-        if not any(values.values()):
+        if not any(values.values()) or self.spans_labels(row):
             return
         project = seg.project()
         name = values.get("name", "")
         level_text = {level: values.get(level, "") for level in ("level1", "level2")}
+        has_data = bool(name) or any(values.get(role, "") for role in DATA_ROLES)
         if self.table_role == "scoring":
-            label = next((t for t in (name, level_text["level2"], level_text["level1"]) if SCORING_LEVEL1.match(fold(t))), None)
+            # a 评分表 一级 group label printed in the name or 二级 cell, or alone in the 一级 cell
+            candidates = (name, level_text["level2"]) + (() if has_data else (level_text["level1"],))
+            label = next((t for t in candidates if SCORING_LEVEL1.match(fold(t))), None)
             if label:
                 seg.memory["level1"] = re.sub(r"[:：]$", "", label)
                 return
-        if not name and not any(values.get(role, "") for role in DATA_ROLES):
+        if not has_data:
             for level, text in level_text.items():
                 if text:
                     seg.memory[level] = text
@@ -101,6 +136,13 @@ class Indicators(Recognizer):
                 levels[level] = text
             else:
                 levels[level] = seg.memory.get(level, "")
+        if not level_text["level1"] and level_text["level2"] and not levels["level1"]:
+            # 一级 printed on a block's first row only, the 二级 on every row: the 一级 carries down
+            levels["level1"] = seg.memory.get("last_level1", "")
+        if levels["level1"]:
+            seg.memory["last_level1"] = levels["level1"]
+        weight_text = values.get("weight", "")
+        weight = parse_number(weight_text) if weight_text else label_weight(name, points_only=True)
         name_cells = by_role.get("name") or row.cells
         indicator = Indicator(
             seq=len(project.indicators) + 1,
@@ -112,7 +154,7 @@ class Indicators(Recognizer):
             target_raw=values.get("target", ""),
             actual_raw=values.get("actual", ""),
             unit_raw=values.get("unit", ""),
-            weight=parse_number(values.get("weight", "")),
+            weight=weight,
             score=parse_number(values.get("score", "")),
             progress_raw=values.get("progress", ""),
             deviation_note=values.get("deviation", ""),
