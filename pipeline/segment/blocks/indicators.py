@@ -118,8 +118,9 @@ class Indicators(Recognizer):
         level_text = {level: values.get(level, "") for level in ("level1", "level2")}
         has_data = bool(name) or any(values.get(role, "") for role in DATA_ROLES)
         if self.table_role == "scoring":
-            # a 评分表 一级 group label printed in the name or 二级 cell, or alone in the 一级 cell
-            candidates = (name, level_text["level2"]) + (() if has_data else (level_text["level1"],))
+            # a 评分表 一级 group label printed in the name or 二级 cell, or in the 一级 cell of a row
+            # without a name (晋中's `产出: | | | 30 | 29`)
+            candidates = (name, level_text["level2"]) + (() if name else (level_text["level1"],))
             label = next((t for t in candidates if SCORING_LEVEL1.match(fold(t))), None)
             if label:
                 seg.memory["level1"] = re.sub(r"[:：]$", "", label)
