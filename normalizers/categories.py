@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from normalizers.text import fold
+from normalizers.traditional import simplified
 
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标", "预算执行指标")
 SCORING_LEVEL1 = ("决策指标", "过程指标", "产出指标", "效益指标")
@@ -54,7 +55,7 @@ _TRAILING = re.compile(r"(?:指标)?等?[:：]?$")
 
 def _stem(raw: str) -> str:
     """`产出 指标 (40分)` → `产出`; `服务对象满意度指标等` → `服务对象满意度`; `投入:` → `投入`."""
-    key = fold(raw)
+    key = simplified(fold(raw))
     key = _SCORE_SUFFIX.sub("", key)
     key = re.sub(r"^[一二三四五六七八九十\d]+[、.．)]", "", key)
     return _TRAILING.sub("", key)

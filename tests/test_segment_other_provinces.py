@@ -136,3 +136,24 @@ def test_level_weight_mismatch_flags_the_group():
     projects = pd.DataFrame([{"project_id": "d-1", "doc_id": "d", "flags": ""}])
     _, out = reconcile(projects, pd.DataFrame(columns=["project_id"]), indicators)
     assert ["level_weight_mismatch" in str(f) for f in out["flags"]] == [False, False, True]
+
+
+def test_traditional_headers_and_labels():
+    """A mirrored page in 繁体: headers and 一级/二级 labels match; the raw text stays as printed."""
+    rows = indicators([
+        ["一級指標", "二級指標", "三級指標", "年度指標值", "實際完成值", "分值", "得分"],
+        ["產出指標(50分)", "數量指標", "完成項目數", "1個", "1個", "10", "10"],
+    ], title="2020年度項目支出績效自評表")
+    assert [(i.level1_raw, i.level2_raw, i.target_raw, i.actual_raw, i.level1_weight) for i in rows] == [
+        ("產出指標(50分)", "數量指標", "1個", "1個", 50)]
+    from normalizers.categories import canonical_level1, canonical_level2
+    assert (canonical_level2("數量指標"), canonical_level1("產出指標(50分)", "数量指标")) == ("数量指标", "产出指标")
+
+
+def test_third_level_header_misread_as_second():
+    """A scan whose OCR reads 三级指标 as 二级指标: the right 二级 column is the 三级 name."""
+    rows = indicators([
+        ["一级指标", "二级指标", "二级指标", "年初目标值(A)", "实际完成值(B)", "得分"],
+        ["产出指标", "数量", "国家奖学金人数", "30人", "30人", "10"],
+    ])
+    assert [(i.level2_raw, i.name_raw, i.target_raw) for i in rows] == [("数量", "国家奖学金人数", "30人")]

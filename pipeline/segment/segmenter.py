@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from normalizers.text import clean_cell, fold
+from normalizers.traditional import simplified
 from pipeline.model import Cell, Grid, Project, TextLine
 from pipeline.segment.blocks import Recognizer
 from pipeline.segment.blocks.funds import Funds, GroupFunds, LevelFunds, Tasks
@@ -148,7 +149,7 @@ class Segmenter:
             # A title printed inside the table (附件1.项目支出绩效自评表) reads as a line of text.
             self.on_line(TextLine(text=self.text(filled[0]), page=row.page, bbox=filled[0].bbox))
             return
-        labels = [fold(self.text(cell)).rstrip(":：") for cell in row.cells]
+        labels = [simplified(fold(self.text(cell))).rstrip(":：") for cell in row.cells]
         for recognizer in self.recognizers:
             if recognizer.opens(row, labels):
                 return

@@ -6,6 +6,7 @@ import re
 
 from normalizers.numbers import label_weight, parse_number
 from normalizers.text import fold, is_placeholder
+from normalizers.traditional import simplified
 from pipeline.model import Indicator
 from pipeline.segment.blocks import Recognizer
 from pipeline.segment.columns import Column, extent, header_columns
@@ -52,6 +53,16 @@ def unnamed_method_column(row: Row, columns: list[Column]) -> list[Column]:
     return []
 
 
+def third_level_misread(columns: list[Column]) -> list[Column]:
+    """A header with no 三级 column but two 二级 ones (a scan's OCR reading 三级指标 as 二级指标):
+    the right one is the 三级 (name) column."""
+    level2 = sorted((c for c in columns if c.role == "level2"), key=lambda c: c.x0)
+    if any(c.role == "name" for c in columns) or len(level2) < 2:
+        return columns
+    right = level2[-1]
+    return [Column("name", c.x0, c.x1, c.text) if c is right else c for c in columns]
+
+
 class Indicators(Recognizer):
     """A header naming the indicator (三级) and two more roles; `performance` when it has a target or
     an actual column, else a `scoring` table (评分表)."""
@@ -75,6 +86,8 @@ class Indicators(Recognizer):
                 columns += more + joined
                 roles |= {c.role for c in more + joined}
                 seg.skip.add(id(following))
+        columns = third_level_misread(columns)
+        roles = {c.role for c in columns}
         if "name" not in roles or len(roles) < 3:
             return False
         if "level1" not in roles and "level2" in roles:
@@ -121,7 +134,7 @@ class Indicators(Recognizer):
             # a 评分表 一级 group label printed in the name or 二级 cell, or in the 一级 cell of a row
             # without a name (晋中's `产出: | | | 30 | 29`)
             candidates = (name, level_text["level2"]) + (() if name else (level_text["level1"],))
-            label = next((t for t in candidates if SCORING_LEVEL1.match(fold(t))), None)
+            label = next((t for t in candidates if SCORING_LEVEL1.match(simplified(fold(t)))), None)
             if label:
                 seg.memory["level1"] = re.sub(r"[:：]$", "", label)
                 return
