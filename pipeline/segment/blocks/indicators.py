@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from normalizers.categories import canonical_level1, canonical_level2
 from normalizers.numbers import label_weight, parse_number
 from normalizers.text import fold, is_placeholder
 from normalizers.traditional import simplified
@@ -30,9 +31,9 @@ def split_header_columns(row: Row, below: Row) -> list[Column]:
         other = under.get(key(cell))
         if other is None or other is cell or not fold(cell.text) or not fold(other.text):
             continue
-        if role_of(cell.text, "indicators") or role_of(other.text, "indicators"):
-            continue
         role = role_of(cell.text + other.text, "indicators", False)
+        if role_of(other.text, "indicators") or role_of(cell.text, "indicators") == role:
+            continue  # a header of its own below, or the top half alone names the same role
         if role:
             columns.append(Column(role, *extent(cell), fold(cell.text + other.text)))
     return columns
@@ -83,7 +84,9 @@ class Indicators(Recognizer):
             more = header_columns([following], "indicators")
             joined = split_header_columns(row, following)
             if joined or (len(more) >= 2 and ("name" in roles or any(c.role == "name" for c in more))):
-                columns += more + joined
+                # a joined header (`指标` over `性质`) replaces what its halves named alone
+                spans = {(round(c.x0), round(c.x1)) for c in joined}
+                columns = [c for c in columns + more if (round(c.x0), round(c.x1)) not in spans] + joined
                 roles |= {c.role for c in more + joined}
                 seg.skip.add(id(following))
         columns = third_level_misread(columns)
@@ -107,13 +110,15 @@ class Indicators(Recognizer):
         return True
 
     def spans_labels(self, row: Row) -> bool:
-        """A cell covering the name column and a label column: a grid inset into the table (a funds
-        breakdown inside a checklist), not an indicator row."""
+        """A blank cell covering the name column and a label column: a grid inset into the table (a
+        funds breakdown inside a checklist), not an indicator row."""
         name = [c for c in self.columns if c.role == "name"]
         labels = [c for c in self.columns if c.role in ("level1", "level2")]
         if not name or not labels:
             return False
         for cell in row.cells:
+            if self.seg.text(cell):
+                continue
             x0, x1 = extent(cell)
             slack = lambda column: 0.1 * (column.x1 - column.x0)  # noqa: E731
             covers = lambda column: x0 <= column.x0 + slack(column) and x1 >= column.x1 - slack(column)  # noqa: E731
@@ -152,7 +157,10 @@ class Indicators(Recognizer):
                 levels[level] = seg.memory.get(level, "")
         if not level_text["level1"] and level_text["level2"] and not levels["level1"]:
             # 一级 printed on a block's first row only, the 二级 on every row: the 一级 carries down
-            levels["level1"] = seg.memory.get("last_level1", "")
+            # while the 二级 stays in its family (an empty 一级 over 社会效益指标 after 产出指标 stays empty)
+            last = seg.memory.get("last_level1", "")
+            if last and canonical_level1(last) == canonical_level1("", canonical_level2(level_text["level2"])):
+                levels["level1"] = last
         if levels["level1"]:
             seg.memory["last_level1"] = levels["level1"]
         weight_text = values.get("weight", "")
