@@ -126,3 +126,22 @@ def parse_rate(text: str) -> float | None:
     if tail.startswith("%") or found.value > 1.5:
         return float(Decimal(str(found.value)) / 100)
     return found.value
+
+
+# A weight printed inside a label: `产出指标(50分)`, a bare `(50分)`, `(50)`, `(特性指标70分)`, `效益指标 30分)`.
+_LABEL_WEIGHT = (
+    re.compile(r"[(（][^()（）\d]*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$"),
+    re.compile(r"(\d+(?:\.\d+)?)\s*分\s*[)）]?\s*$"),
+)
+
+
+def label_weight(text: str, points_only: bool = False) -> float | None:
+    """The weight a 一级/二级 label or a block title prints at its end, else None (`(分)` has none).
+    points_only: only a weight written with 分 (`相关性(5分)`), for names that may end in `(2)`."""
+    for pattern in _LABEL_WEIGHT:
+        if points_only and pattern is _LABEL_WEIGHT[0] and not re.search(r"分\s*[)）]\s*$", text):
+            continue
+        found = pattern.search(text)
+        if found:
+            return float(found.group(1))
+    return None

@@ -39,6 +39,10 @@ Indicator flags
   prefix of another row's name that continues with a letter, digit or CJK character, and both rows
   print the same target and actual (曲靖 13表's `道路交通事故一般` repeats 14-1's
   `道路交通事故一般案`); (3) the name opens a bracket or quote it never closes (`完成“曲靖智慧交`).
+- `level_weight_mismatch`: the weight printed inside a 一级 / 二级 label (level1_weight,
+  level2_weight: `产出指标(50分)`) differs by more than 0.01 from the sum of the weights of the
+  consecutive rows under that label in one project. Checked only when every row of the group has
+  a weight; every row of the group is flagged.
 """
 from __future__ import annotations
 
@@ -151,6 +155,30 @@ def _flag_indicators(indicators, iflags, placeholder, ind_pid, ind_doc) -> None:
             iflags[i].add("target_missed_full_score")
     for i in _truncated_names(indicators, placeholder, ind_pid, ind_doc):
         iflags[i].add("truncated_name")
+    for i in _level_weight_mismatches(indicators, weights, placeholder, ind_pid):
+        iflags[i].add("level_weight_mismatch")
+
+
+def _level_weight_mismatches(indicators, weights, placeholder, ind_pid) -> set[int]:
+    """Rows of label groups (consecutive rows of one project under one 一级 / 二级 label) whose
+    printed label weight differs from the sum of the rows' weights."""
+    flagged: set[int] = set()
+    for label, weight_column in (("level1_raw", "level1_weight"), ("level2_raw", "level2_weight")):
+        labels = [_text(v) for v in _col(indicators, label, "")]
+        printed = [_num(v) for v in _col(indicators, weight_column, None)]
+        group: list[int] = []
+        for i in range(len(indicators) + 1):
+            same = group and i < len(indicators) and (ind_pid[i], labels[i], printed[i]) == (
+                ind_pid[group[0]], labels[group[0]], printed[group[0]])
+            if same:
+                group.append(i)
+                continue
+            rows = [j for j in group if not placeholder[j]]
+            if group and printed[group[0]] is not None and rows and all(weights[j] is not None for j in rows):
+                if not _close(sum(weights[j] for j in rows), printed[group[0]], 0.01):
+                    flagged.update(group)
+            group = [i] if i < len(indicators) else []
+    return flagged
 
 
 def _missed(operator: str, target: float | None, actual: float | None) -> bool:

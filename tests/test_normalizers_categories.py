@@ -17,7 +17,7 @@ TRUTH = Path(__file__).parent / "corpus" / "truth"
         ("可持续影响指标", "可持续影响指标"), ("服务对象 满意度 指标", "服务对象满意度指标"),
         ("服务对象满意度指标等", "服务对象满意度指标"), ("服务对象满意度", "服务对象满意度指标"),
         ("服务对象满意度指标", "服务对象满意度指标"), ("预算执行指标", "预算执行率"), ("预算执行率", "预算执行率"),
-        ("经济成本指标", "成本指标"), ("生态环境成本指标", "成本指标"), ("质量指标（20分）", "质量指标"),
+        ("经济成本指标", "成本指标"), ("环境效益", "生态效益指标"), ("生态环境成本指标", "成本指标"), ("质量指标（20分）", "质量指标"),
         ("项目产出", ""), ("项目目标", ""), ("质量达标率", ""), ("绩效指标(二级)", ""), ("", ""),
     ],
 )
@@ -55,6 +55,18 @@ def test_canonical_level2(raw, level2):
         ("效果:", "项目效果", "scoring", "效益指标"),
         ("效益", "", "scoring", "效益指标"),
         ("投入:", "", "performance", ""),
+        ("部门决策(25分)", "目标任务(15分)", "scoring", "决策指标"),
+        ("综合管理(30分)", "", "scoring", "过程指标"),
+        ("部门绩效情况(45分)", "服务对象满意度指标", "scoring", "效益指标"),
+        ("规划(15分)", "", "scoring", "决策指标"),
+        ("执行(35分)", "预算执行率", "scoring", "过程指标"),
+        ("结果", "", "scoring", "效益指标"),
+        ("影响力", "", "scoring", "效益指标"),
+        ("项目效益", "数量指标", "scoring", "产出指标"),
+        # a printed 一级 wins even with an empty weight tag; a bare (50分) gives the 一级 of its 二级
+        ("效益指标(分)", "服务对象满意度指标", "performance", "效益指标"),
+        ("效益指标 30分)", "社会效益指标", "performance", "效益指标"),
+        ("(50分)", "数量指标", "performance", "产出指标"),
     ],
 )
 def test_canonical_level1(raw, level2, role, level1):
@@ -70,14 +82,11 @@ def test_outputs_stay_in_the_vocabulary():
         assert canonical_level2(canonical_level2(raw)) == canonical_level2(raw)
 
 
-# The five seed reports; the 21 real reports of other provinces (TRUTH.md) use 一级 sets (规划/执行,
-# 部门决策/综合管理/部门绩效情况, 投入/产出/结果/影响力) that the bench scores, not this regression.
-SEED_DOCS = ("ningxia_2024", "qujing_2022", "jinzhong_2021", "quwo_2021", "xizang_2023")
-
-
 def truth_rows() -> list[dict]:
-    return [row for doc in SEED_DOCS if (TRUTH / doc / "indicators.csv").exists()
-            for row in csv.DictReader((TRUTH / doc / "indicators.csv").open(encoding="utf-8"))]
+    """Every truth folder: the five seeds and the real reports of other provinces, whose 评分表 use the
+    一级 sets 规划/执行, 部门决策/综合管理/部门绩效情况, 投入/产出/结果/影响力."""
+    return [row for path in sorted(TRUTH.glob("*/indicators.csv"))
+            for row in csv.DictReader(path.open(encoding="utf-8"))]
 
 
 @pytest.mark.skipif(not truth_rows(), reason="no truth files")

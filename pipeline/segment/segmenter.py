@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from normalizers.text import clean_cell, fold
+from normalizers.traditional import simplified
 from pipeline.model import Cell, Grid, Project, TextLine
 from pipeline.segment.blocks import Recognizer
 from pipeline.segment.blocks.funds import Funds, GroupFunds, LevelFunds, Tasks
@@ -25,9 +26,10 @@ from pipeline.segment.narrative import mark_section_tables, narrative_facts
 from pipeline.segment.stream import Row, build_stream
 from pipeline.segment.vocabulary import DEPARTMENT_TITLES, HEADER_KEYS, HEADER_LINE
 
-# The order a row is offered to the recognizers: one-row blocks first, then block headers.
+# The order a row is offered to the recognizers: one-row blocks first, then block headers; the end of
+# a block last, so that an indicator header with a 备注 column opens its table.
 RECOGNIZERS: tuple[type[Recognizer], ...] = (
-    HeaderFields, Totals, EndOfBlock, Funds, GroupFunds, LevelFunds, Tasks, Goals, Indicators,
+    HeaderFields, Totals, Funds, GroupFunds, LevelFunds, Tasks, Goals, Indicators, EndOfBlock,
 )
 TITLE = re.compile(r"自评表")
 TABLE_LABEL = re.compile(r"(公开\s*\d+(?:\s*-\s*\d+)?\s*表|附件\s*\d+)")
@@ -147,7 +149,7 @@ class Segmenter:
             # A title printed inside the table (附件1.项目支出绩效自评表) reads as a line of text.
             self.on_line(TextLine(text=self.text(filled[0]), page=row.page, bbox=filled[0].bbox))
             return
-        labels = [fold(self.text(cell)).rstrip(":：") for cell in row.cells]
+        labels = [simplified(fold(self.text(cell))).rstrip(":：") for cell in row.cells]
         for recognizer in self.recognizers:
             if recognizer.opens(row, labels):
                 return

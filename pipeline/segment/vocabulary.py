@@ -14,6 +14,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from normalizers.text import fold
+from normalizers.traditional import simplified
 
 _DATA = tomllib.loads((Path(__file__).with_name("vocabulary.toml")).read_text(encoding="utf-8"))
 
@@ -44,8 +45,8 @@ _MAX_HEADER = 16  # a longer text is a data cell, never a header
 
 
 def header_key(text: str) -> str:
-    """The comparison key of a header text: folded, tags and a trailing colon dropped."""
-    return re.sub(r"[:：]$", "", _TAG.sub("", fold(text)))
+    """The comparison key of a header text: folded, 繁体 made simplified, tags and a trailing colon dropped."""
+    return re.sub(r"[:：]$", "", _TAG.sub("", simplified(fold(text))))
 
 
 _SYNONYMS: dict[str, dict[str, str]] = {

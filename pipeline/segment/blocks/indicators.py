@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-from normalizers.numbers import parse_number
+from normalizers.categories import canonical_level1, canonical_level2
+from normalizers.numbers import label_weight, parse_number
 from normalizers.text import fold, is_placeholder
+from normalizers.traditional import simplified
 from pipeline.model import Indicator
 from pipeline.segment.blocks import Recognizer
 from pipeline.segment.columns import Column, extent, header_columns
@@ -29,12 +31,37 @@ def split_header_columns(row: Row, below: Row) -> list[Column]:
         other = under.get(key(cell))
         if other is None or other is cell or not fold(cell.text) or not fold(other.text):
             continue
-        if role_of(cell.text, "indicators") or role_of(other.text, "indicators"):
-            continue
         role = role_of(cell.text + other.text, "indicators", False)
+        if role_of(other.text, "indicators") or role_of(cell.text, "indicators") == role:
+            continue  # a header of its own below, or the top half alone names the same role
         if role:
             columns.append(Column(role, *extent(cell), fold(cell.text + other.text)))
     return columns
+
+
+def unnamed_method_column(row: Row, columns: list[Column]) -> list[Column]:
+    """A 评分表 header cell left blank right of the name column (贵港's criteria): the 评分标准 column."""
+    names = [c for c in columns if c.role == "name"]
+    if not names:
+        return []
+    name_x1 = max(c.x1 for c in names)
+    taken = [(c.x0, c.x1) for c in columns]
+    for cell in row.cells:
+        x0, x1 = extent(cell)
+        if fold(cell.text) or x0 < name_x1 - 1 or any(min(x1, b) - max(x0, a) > 0 for a, b in taken):
+            continue
+        return [Column("scoring_method", x0, x1)]
+    return []
+
+
+def third_level_misread(columns: list[Column]) -> list[Column]:
+    """A header with no 三级 column but two 二级 ones (a scan's OCR reading 三级指标 as 二级指标):
+    the right one is the 三级 (name) column."""
+    level2 = sorted((c for c in columns if c.role == "level2"), key=lambda c: c.x0)
+    if any(c.role == "name" for c in columns) or len(level2) < 2:
+        return columns
+    right = level2[-1]
+    return [Column("name", c.x0, c.x1, c.text) if c is right else c for c in columns]
 
 
 class Indicators(Recognizer):
@@ -57,9 +84,13 @@ class Indicators(Recognizer):
             more = header_columns([following], "indicators")
             joined = split_header_columns(row, following)
             if joined or (len(more) >= 2 and ("name" in roles or any(c.role == "name" for c in more))):
-                columns += more + joined
+                # a joined header (`指标` over `性质`) replaces what its halves named alone
+                spans = {(round(c.x0), round(c.x1)) for c in joined}
+                columns = [c for c in columns + more if (round(c.x0), round(c.x1)) not in spans] + joined
                 roles |= {c.role for c in more + joined}
                 seg.skip.add(id(following))
+        columns = third_level_misread(columns)
+        roles = {c.role for c in columns}
         if "name" not in roles or len(roles) < 3:
             return False
         if "level1" not in roles and "level2" in roles:
@@ -69,6 +100,8 @@ class Indicators(Recognizer):
             if left:
                 columns.append(Column("level1", *extent(left[-1])))
         self.table_role = "performance" if roles & {"target", "actual"} else "scoring"
+        if self.table_role == "scoring" and "scoring_method" not in roles:
+            columns += unnamed_method_column(row, columns)
         if seg.state != self.name or seg.current is None or self.table != row.table:
             seg.memory = {}
         self.table = row.table
@@ -76,20 +109,41 @@ class Indicators(Recognizer):
         seg.touch(row.page)
         return True
 
+    def spans_labels(self, row: Row) -> bool:
+        """A blank cell covering the name column and a label column: a grid inset into the table (a
+        funds breakdown inside a checklist), not an indicator row."""
+        name = [c for c in self.columns if c.role == "name"]
+        labels = [c for c in self.columns if c.role in ("level1", "level2")]
+        if not name or not labels:
+            return False
+        for cell in row.cells:
+            if self.seg.text(cell):
+                continue
+            x0, x1 = extent(cell)
+            slack = lambda column: 0.1 * (column.x1 - column.x0)  # noqa: E731
+            covers = lambda column: x0 <= column.x0 + slack(column) and x1 >= column.x1 - slack(column)  # noqa: E731
+            if any(covers(c) for c in name) and any(covers(c) for c in labels):
+                return True
+        return False
+
     def take(self, row: Row) -> None:
         seg = self.seg
         by_role, values = seg.roles_of(row, self.columns)
-        if not any(values.values()):
+        if not any(values.values()) or self.spans_labels(row):
             return
         project = seg.project()
         name = values.get("name", "")
         level_text = {level: values.get(level, "") for level in ("level1", "level2")}
+        has_data = bool(name) or any(values.get(role, "") for role in DATA_ROLES)
         if self.table_role == "scoring":
-            label = next((t for t in (name, level_text["level2"], level_text["level1"]) if SCORING_LEVEL1.match(fold(t))), None)
+            # a 评分表 一级 group label printed in the name or 二级 cell, or in the 一级 cell of a row
+            # without a name (晋中's `产出: | | | 30 | 29`)
+            candidates = (name, level_text["level2"]) + (() if name else (level_text["level1"],))
+            label = next((t for t in candidates if SCORING_LEVEL1.match(simplified(fold(t)))), None)
             if label:
                 seg.memory["level1"] = re.sub(r"[:：]$", "", label)
                 return
-        if not name and not any(values.get(role, "") for role in DATA_ROLES):
+        if not has_data:
             for level, text in level_text.items():
                 if text:
                     seg.memory[level] = text
@@ -101,6 +155,16 @@ class Indicators(Recognizer):
                 levels[level] = text
             else:
                 levels[level] = seg.memory.get(level, "")
+        if not level_text["level1"] and level_text["level2"] and not levels["level1"]:
+            # 一级 printed on a block's first row only, the 二级 on every row: the 一级 carries down
+            # while the 二级 stays in its family (an empty 一级 over 社会效益指标 after 产出指标 stays empty)
+            last = seg.memory.get("last_level1", "")
+            if last and canonical_level1(last) == canonical_level1("", canonical_level2(level_text["level2"])):
+                levels["level1"] = last
+        if levels["level1"]:
+            seg.memory["last_level1"] = levels["level1"]
+        weight_text = values.get("weight", "")
+        weight = parse_number(weight_text) if weight_text else label_weight(name, points_only=True)
         name_cells = by_role.get("name") or row.cells
         indicator = Indicator(
             seq=len(project.indicators) + 1,
@@ -112,13 +176,15 @@ class Indicators(Recognizer):
             target_raw=values.get("target", ""),
             actual_raw=values.get("actual", ""),
             unit_raw=values.get("unit", ""),
-            weight=parse_number(values.get("weight", "")),
+            weight=weight,
             score=parse_number(values.get("score", "")),
             progress_raw=values.get("progress", ""),
             deviation_note=values.get("deviation", ""),
             table_role=self.table_role,
             confidence=min((c.confidence for c in row.cells), default=1.0),
             review_score=parse_number(values.get("review_score", "")),
+            level1_weight=label_weight(levels["level1"]),
+            level2_weight=label_weight(levels["level2"]),
             **{role: values.get(role, "") for role in TEXT_ROLES},
         )
         if is_placeholder(name):
