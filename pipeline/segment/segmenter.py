@@ -17,7 +17,7 @@ from pipeline.model import Cell, Grid, Project, TextLine
 from pipeline.segment.blocks import Recognizer
 from pipeline.segment.blocks.funds import Funds, GroupFunds, LevelFunds, Tasks
 from pipeline.segment.blocks.goals import Goals
-from pipeline.segment.blocks.header import HeaderFields
+from pipeline.segment.blocks.header import HeaderFields, apply_field
 from pipeline.segment.blocks.indicators import Indicators
 from pipeline.segment.blocks.totals import EndOfBlock, Totals
 from pipeline.segment.columns import Column, assign
@@ -33,6 +33,7 @@ TITLE = re.compile(r"自评表")
 TABLE_LABEL = re.compile(r"(公开\s*\d+(?:\s*-\s*\d+)?\s*表|附件\s*\d+)")
 YEAR = re.compile(r"(20\d{2})\s*年度")
 ANY_YEAR = re.compile(r"(20\d{2})\s*年")
+TOTAL_LINE = re.compile(r"^(?:自评总分|总分|自评得分|自評得分|自評總分)\s*[:：]\s*(\d+(?:\.\d+)?)\s*分?")
 
 
 class Segmenter:
@@ -119,10 +120,10 @@ class Segmenter:
         label = TABLE_LABEL.search(text)
         field_line = HEADER_LINE.match(text)
         if field_line and self.current is not None:
-            field_name = HEADER_KEYS[fold(field_line.group(1))]
-            field_name = "project_name" if field_name == "department_name" else field_name
-            if not getattr(self.current, field_name):
-                setattr(self.current, field_name, field_line.group(2))
+            apply_field(self, HEADER_KEYS[fold(field_line.group(1))], field_line.group(2), line=True)
+        total_line = TOTAL_LINE.search(text)
+        if total_line and self.current is not None:
+            apply_field(self, "header_total", total_line.group(1))
         if TITLE.search(text) and len(text) <= 40:
             department = any(word in text for word in DEPARTMENT_TITLES)
             if self.current is None or self.has_identity():
