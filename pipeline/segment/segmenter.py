@@ -15,7 +15,7 @@ from functools import lru_cache
 from normalizers.text import clean_cell, fold
 from pipeline.model import Cell, Grid, Project, TextLine
 from pipeline.segment.blocks import Recognizer
-from pipeline.segment.blocks.funds import Funds, GroupFunds, LevelFunds, Tasks
+from pipeline.segment.blocks.funds import Funds, GroupFunds, LevelFunds, Tasks, settle_money_unit
 from pipeline.segment.blocks.goals import Goals
 from pipeline.segment.blocks.header import HeaderFields, apply_field
 from pipeline.segment.blocks.indicators import Indicators
@@ -74,7 +74,9 @@ class Segmenter:
         return self.current
 
     def new_project(self, kind: str = "project") -> Project:
-        self.current = Project(seq=len(self.projects) + 1, kind=kind, fiscal_year=self.doc_year)
+        # a project's 年度 is the one printed with it (a title, a `(2022年度)` line); the document's
+        # first 年度 is only the fallback run() gives a project that prints none
+        self.current = Project(seq=len(self.projects) + 1, kind=kind)
         if self.pending_label:
             self.current.table_label, self.pending_label = self.pending_label, ""
         self.projects.append(self.current)
@@ -171,6 +173,8 @@ class Segmenter:
             mark_section_tables(project)
         if len(projects) == 1:
             narrative_facts(projects[0], [clean_cell(line.text) for line in self.lines])
+        for project in projects:
+            settle_money_unit(project)
         return projects
 
 

@@ -51,6 +51,8 @@ def header_field(label: str) -> str | None:
     for tail in HEADER_LABEL_TAILS:
         if key.endswith(tail) and key[: -len(tail)] in HEADER_KEYS:
             return HEADER_KEYS[key[: -len(tail)]]
+    if len(key) <= 10 and key.endswith(("单位名称", "部门名称")):
+        return "department_name"  # 一级预算单位名称, 二级单位名称 (or a label that lost its first character)
     return None
 
 # Tags a header may carry anywhere (after fold): (a) (b) (b/a), (%) (万元) (元) (分), weights (20分) (20).
