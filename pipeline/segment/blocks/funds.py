@@ -88,7 +88,7 @@ class Funds(Recognizer):
             return
         assigned = {id(c) for cells in by_role.values() for c in cells}
         label_cells = [c for c in row.cells if id(c) not in assigned and FUNDS_BLOCK_WORD not in fold(seg.text(c))]
-        label = seg.text(label_cells[-1]) if label_cells else ""
+        label = values.get("label") or (seg.text(label_cells[-1]) if label_cells else "")
         project = seg.project()
         source = fund_source(label) or FUNDS_ORDER[min(len(project.funds), len(FUNDS_ORDER) - 1)]
         fund = Fund(

@@ -8,7 +8,7 @@ import re
 from normalizers.numbers import parse_number
 from normalizers.text import clean_cell, fold
 from pipeline.segment.blocks import Recognizer
-from pipeline.segment.stream import Row
+from pipeline.segment.stream import Row, is_header_row
 from pipeline.segment.vocabulary import HEADER_FIELDS, HEADER_KEYS, header_field
 
 NAME_FIELDS = ("project_name", "department_name")  # a new name opens a new project
@@ -72,6 +72,8 @@ class HeaderFields(Recognizer):
 
     def opens(self, row: Row, labels: list[str]) -> bool:
         seg = self.seg
+        if is_header_row(row):
+            return False  # an indicator header (三级指标 | … | 单位 | 完成值) is never a row of header fields
         found = False
         for index, cell in enumerate(row.cells):
             text = seg.text(cell)
