@@ -157,6 +157,7 @@ class Project:
     project_code: str = ""  # a project code printed glued to the project name
     dept_code: str = ""  # a budget-unit code printed with 主管部门 / 实施单位 (219 of 219-宁晋县教育局)
     review_total_score: float | None = None  # a second total (财政审核评分, 市级评分 total)
+    header_total: float | None = None  # a total printed in the header (自评总分), checked against the 总分 row
     funds: list[Fund] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)

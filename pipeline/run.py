@@ -304,7 +304,7 @@ def fill(result: FileResult, grid: Grid, file_type: str, warnings: list[str], na
     from pipeline.segment import segment
 
     projects, lines = segment(grid)
-    projects = [p for p in projects if p.indicators]
+    projects = [p for p in projects if is_read(p)]
     if not projects:
         raise NotAReport(f"no 绩效自评表 found ({len(grid.tables)} table(s) read on {grid.pages} page(s))")
     result.projects, result.funds, result.indicators = project_rows(document["doc_id"], projects)
@@ -312,6 +312,11 @@ def fill(result: FileResult, grid: Grid, file_type: str, warnings: list[str], na
     document.update(n_projects=len(result.projects), n_indicators=len(result.indicators))
     document["status"] = "partial" if warnings else "ok"
     document["error"] = "; ".join(warnings)
+
+
+def is_read(project: Project) -> bool:
+    """A 自评表 read from the document: indicator rows, or (a 部门整体 table, a form) its funds or goals."""
+    return bool(project.indicators or project.funds or project.goal_expected or project.goal_actual)
 
 
 def document_facts(projects: list[Project], lines: list[TextLine], name: str) -> dict:

@@ -89,4 +89,4 @@ def test_contract_columns_reach_the_indicator_rows():
     _, _, (row,) = project_rows("doc", projects)
     assert set(INDICATORS) <= set(row) | {"name_canonical", "match_score"}
     assert (row["row_no"], row["target_adjusted_raw"], row["review_score"]) == ("1", "120", 9.5)
-    assert (row["level1_weight"], row["measure"], row["subject"]) == (None, "count", "")
+    assert (row["level1_weight"], row["measure"], row["subject"]) == (None, "count", "")  # 人次: a count (#13)

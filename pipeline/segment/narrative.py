@@ -8,7 +8,7 @@ from normalizers.text import clean_cell, fold
 from pipeline.model import Fund, Project
 from pipeline.segment.vocabulary import GRADES
 
-NARRATIVE_TOTAL = re.compile(r"总得分\s*(?:为|:|：)?\s*(\d+(?:\.\d+)?)\s*分")
+NARRATIVE_TOTAL = re.compile(r"(?:总得分|综合评价得分|自评得分|综合得分|评价得分)\s*(?:为|是|:|：)?\s*(\d+(?:\.\d+)?)\s*分")
 GOAL_HEADING = re.compile(r"(项目)?年度(绩效)?目标$")
 NARRATIVE_GRADE = re.compile(r"属于\s*[\"“”]?(优秀|良好|合格|不合格|优|良|中|差)")
 _NAME = r"(?!本|该|此|各|每|其中)([^，。：:；\s“”\"、（）()]{2,40}(?:、[^，。：:；\s“”\"、（）()]{2,40})*项目)"
@@ -18,8 +18,8 @@ NARRATIVE_NAMES = (  # `X项目绩效自评…` after a clause boundary, else a 
 )
 NARRATIVE_AMOUNTS = {
     "budget_initial": re.compile(r"年初预算(?:数|资金)?\s*(?:为)?\s*([\d,]+(?:\.\d+)?)\s*万元"),
-    "budget_full_year": re.compile(r"全年预算(?:数|资金)?\s*(?:为)?\s*([\d,]+(?:\.\d+)?)\s*万元"),
-    "executed": re.compile(r"全年执行(?:数|资金)?\s*(?:为)?\s*([\d,]+(?:\.\d+)?)\s*万元"),
+    "budget_full_year": re.compile(r"(?:全年预算|下达预算)(?:数|资金)?\s*(?:为)?\s*([\d,]+(?:\.\d+)?)\s*万元"),
+    "executed": re.compile(r"(?:全年执行|实际总支出|实际支出)(?:数|资金)?\s*(?:为)?\s*([\d,]+(?:\.\d+)?)\s*万元"),
     "execution_rate": re.compile(r"预算执行率\s*(?:为)?\s*(\d+(?:\.\d+)?\s*%)"),
 }
 

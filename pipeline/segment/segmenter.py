@@ -16,9 +16,9 @@ from normalizers.text import clean_cell, fold
 from normalizers.traditional import simplified
 from pipeline.model import Cell, Grid, Project, TextLine
 from pipeline.segment.blocks import Recognizer
-from pipeline.segment.blocks.funds import Funds, GroupFunds, LevelFunds, Tasks
+from pipeline.segment.blocks.funds import Funds, GroupFunds, LevelFunds, Tasks, settle_money_unit
 from pipeline.segment.blocks.goals import Goals
-from pipeline.segment.blocks.header import HeaderFields
+from pipeline.segment.blocks.header import HeaderFields, apply_field
 from pipeline.segment.blocks.indicators import Indicators
 from pipeline.segment.blocks.totals import EndOfBlock, Totals
 from pipeline.segment.columns import Column, assign
@@ -35,6 +35,7 @@ TITLE = re.compile(r"自评表")
 TABLE_LABEL = re.compile(r"(公开\s*\d+(?:\s*-\s*\d+)?\s*表|附件\s*\d+)")
 YEAR = re.compile(r"(20\d{2})\s*年度")
 ANY_YEAR = re.compile(r"(20\d{2})\s*年")
+TOTAL_LINE = re.compile(r"^(?:自评总分|总分|自评得分|自評得分|自評總分)\s*[:：]\s*(\d+(?:\.\d+)?)\s*分?")
 
 
 class Segmenter:
@@ -75,7 +76,9 @@ class Segmenter:
         return self.current
 
     def new_project(self, kind: str = "project") -> Project:
-        self.current = Project(seq=len(self.projects) + 1, kind=kind, fiscal_year=self.doc_year)
+        # a project's 年度 is the one printed with it (a title, a `(2022年度)` line); the document's
+        # first 年度 is only the fallback run() gives a project that prints none
+        self.current = Project(seq=len(self.projects) + 1, kind=kind)
         if self.pending_label:
             self.current.table_label, self.pending_label = self.pending_label, ""
         self.projects.append(self.current)
@@ -121,10 +124,10 @@ class Segmenter:
         label = TABLE_LABEL.search(text)
         field_line = HEADER_LINE.match(text)
         if field_line and self.current is not None:
-            field_name = HEADER_KEYS[fold(field_line.group(1))]
-            field_name = "project_name" if field_name == "department_name" else field_name
-            if not getattr(self.current, field_name):
-                setattr(self.current, field_name, field_line.group(2))
+            apply_field(self, HEADER_KEYS[fold(field_line.group(1))], field_line.group(2), line=True)
+        total_line = TOTAL_LINE.search(text)
+        if total_line and self.current is not None:
+            apply_field(self, "header_total", total_line.group(1))
         if TITLE.search(text) and len(text) <= 40:
             department = any(word in text for word in DEPARTMENT_TITLES)
             if self.current is None or self.has_identity():
@@ -172,6 +175,8 @@ class Segmenter:
             mark_section_tables(project)
         if len(projects) == 1:
             narrative_facts(projects[0], [clean_cell(line.text) for line in self.lines])
+        for project in projects:
+            settle_money_unit(project)
         return projects
 
 

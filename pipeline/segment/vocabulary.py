@@ -35,9 +35,26 @@ END_LABELS: set[str] = {fold(t) for t in _DATA["labels"]["end"]}
 GRADES: dict[str, str] = _DATA["grades"]
 SCORING_LEVEL1 = re.compile("^(" + "|".join(map(re.escape, _DATA["labels"]["scoring_level1"])) + r")[:：]?$")
 HEADER_KEYS = {fold(name): field for field, names in HEADER_FIELDS.items() for name in names}
+HEADER_LABEL_TAILS: list[str] = [fold(t) for t in _DATA["header_label_tails"]["tails"]]
+_LABEL_NAMES = sorted((name for names in HEADER_FIELDS.values() for name in names), key=len, reverse=True)
+_LINE_TAILS = "|".join(re.escape(t) for t in _DATA["header_label_tails"]["tails"])
+# `单位(盖章):黄石市图书馆  主要领导签字:` — one label and its value in a text line (or a cell)
 HEADER_LINE = re.compile(
-    r"^(" + "|".join(re.escape(name) for names in HEADER_FIELDS.values() for name in names) + r")\s*[:：]\s*(\S.{0,60})$"
+    r"^(" + "|".join(map(re.escape, _LABEL_NAMES)) + rf")\s*(?:{_LINE_TAILS}|（盖章）)?\s*[:：]\s*(\S.{{0,60}})$"
 )
+
+
+def header_field(label: str) -> str | None:
+    """The Project field a header label cell names (folded text; a tail such as (盖章) or 及代码 dropped)."""
+    key = label.rstrip(":：")
+    if key in HEADER_KEYS:
+        return HEADER_KEYS[key]
+    for tail in HEADER_LABEL_TAILS:
+        if key.endswith(tail) and key[: -len(tail)] in HEADER_KEYS:
+            return HEADER_KEYS[key[: -len(tail)]]
+    if len(key) <= 10 and key.endswith(("单位名称", "部门名称")):
+        return "department_name"  # 一级预算单位名称, 二级单位名称 (or a label that lost its first character)
+    return None
 
 # Tags a header may carry anywhere (after fold): (a) (b) (b/a), (%) (万元) (元) (分), weights (20分) (20).
 _TAG = re.compile(r"\((?:[a-z]{1,3}(?:/[a-z]{1,3})?|%|万元|元|分|\d+(?:\.\d+)?分?)\)")

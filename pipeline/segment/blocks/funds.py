@@ -29,6 +29,38 @@ def fund_source(label: str) -> str | None:
     return None
 
 
+YUAN = re.compile(r"(?:\(元\)|单位[:：]元|單位[:：]元|[(（]单位[:：]?元[)）]|资金\(元\))")
+WAN = re.compile(r"万元|萬元|\(万\)|[0-9]万$|萬")
+MONEY_FIELDS = ("budget_initial", "budget_full_year", "executed", "received")
+
+
+def note_money_unit(seg, row: Row) -> None:
+    """The unit a funds block prints money in, from its header row or the lines just before it
+    (`预算执行情况(万元)`, `项目资金(元)`, `单位:元`); kept on the project (万元 unless 元 is printed)."""
+    project = seg.project()
+    texts = [fold(seg.text(c)) for c in row.cells] + [fold(line.text) for line in seg.lines[-3:] if "单位" in line.text or "單位" in line.text]
+    if any(WAN.search(t) for t in texts):
+        project.money_unit = project.money_unit or "万元"
+    elif any(YUAN.search(t) for t in texts):
+        project.money_unit = project.money_unit or "元"
+
+
+def settle_money_unit(project) -> None:
+    """Money columns are always 万元: a project printed in 元 has its figures divided by 10,000;
+    the printed unit is kept in money_unit on the project and its funds."""
+    if not project.funds and project.budget_full_year is None and project.executed is None:
+        return
+    project.money_unit = project.money_unit or "万元"
+    if project.money_unit == "元":
+        for holder in (project, *project.funds):
+            for name in MONEY_FIELDS:
+                value = getattr(holder, name, None)
+                if value is not None:
+                    setattr(holder, name, round(value / 10000, 6))
+    for fund in project.funds:
+        fund.money_unit = project.money_unit
+
+
 def copy_total(project, fund: Fund) -> None:
     """The project's budget figures from its total funds line."""
     project.budget_initial, project.budget_full_year = fund.budget_initial, fund.budget_full_year
@@ -45,6 +77,7 @@ class Funds(Recognizer):
         if len({c.role for c in columns} & AMOUNT_ROLES) < 2:
             return False
         self.open(columns)
+        note_money_unit(self.seg, row)
         self.seg.touch(row.page)
         return True
 
@@ -55,7 +88,7 @@ class Funds(Recognizer):
             return
         assigned = {id(c) for cells in by_role.values() for c in cells}
         label_cells = [c for c in row.cells if id(c) not in assigned and FUNDS_BLOCK_WORD not in fold(seg.text(c))]
-        label = seg.text(label_cells[-1]) if label_cells else ""
+        label = values.get("label") or (seg.text(label_cells[-1]) if label_cells else "")
         project = seg.project()
         source = fund_source(label) or FUNDS_ORDER[min(len(project.funds), len(FUNDS_ORDER) - 1)]
         fund = Fund(
@@ -85,6 +118,7 @@ class GroupFunds(Recognizer):
             self.seg.state != "indicators" and any(label in FUNDS_GROUPS for label in labels)
         ):
             self.open()
+            note_money_unit(self.seg, row)
             self.take(row)
             return True
         return False
@@ -129,6 +163,7 @@ class LevelFunds(Recognizer):
         if above is not None:
             columns += [c for c in header_columns([above], "level_funds_columns") if c.role not in {k.role for k in columns}]
         self.open(columns)
+        note_money_unit(seg, row)
         seg.touch(row.page)
         return True
 
@@ -167,6 +202,7 @@ class Tasks(Recognizer):
         if not any(role_of(label, "tasks", False) == "label" for label in labels):
             return False
         self.open(header_columns([row], "tasks"))
+        note_money_unit(self.seg, row)
         return True
 
     def take(self, row: Row) -> None:

@@ -34,7 +34,10 @@ class Totals(Recognizer):
             numbers = [parse_number(seg.text(c)) for c in row.cells if parse_number(seg.text(c)) is not None]
             if len(numbers) >= 2:
                 weight, score = numbers[-2], numbers[-1]
-        project.total_weight, project.total_score = weight, score
+        if project.header_total is not None and score is not None and abs(project.header_total - score) > 1e-6:
+            project.flags.append("header_total_mismatch")
+        project.total_weight = weight
+        project.total_score = score if score is not None else project.total_score
         for label in labels:
             if label in GRADES:
                 project.grade = GRADES[label]
