@@ -22,7 +22,7 @@ from pdfplumber.table import cells_to_tables, edges_to_intersections, intersecti
 from pdfplumber.utils import filter_edges
 from pdfplumber.utils.text import chars_to_textmap, extract_text
 
-from pipeline.detect import page_kind
+from extractors.page_kinds import page_kind
 from pipeline.model import BBox, Cell, Grid, Table, TextLine
 
 SNAP = 3.0            # points: rules closer than this are one rule (pdfplumber's default tolerances)

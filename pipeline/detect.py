@@ -1,4 +1,4 @@
-"""What is this file, and for a PDF, what is each page: a text layer, a scan, or a junk text layer."""
+"""What is this file: its kind read from its bytes (a PDF's pages are told apart by extractors/page_kinds)."""
 from __future__ import annotations
 
 import struct
@@ -19,9 +19,6 @@ CLAIMED = {
     ".wps": WPS, ".et": ET, ".rtf": RTF, ".ofd": OFD, ".mht": MHT, ".mhtml": MHT, ".csv": CSV,
     ".zip": ZIP, ".rar": RAR, ".7z": SEVEN_ZIP,
 }
-MIN_TEXT_CHARS = 20       # fewer characters than this on a page with an image → scanned
-CID_SHARE = 0.3           # share of (cid:N) glyphs above which a text layer is junk
-OUTLINED_TEXT_PATHS = 50  # paths drawn on a page with next to no text: glyphs drawn as outlines
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 RAR_MAGIC = (b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")
 SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
@@ -126,40 +123,3 @@ def claimed_kind(path: Path) -> str:
     if suffix in IMAGE_SUFFIXES:
         return IMAGE
     return CLAIMED.get(suffix, UNKNOWN)
-
-
-def page_kind(chars: list[dict], image_share: float, n_paths: int = 0) -> str:
-    """`text`, `cid` (a text layer without a ToUnicode map: read it by OCR) or `scanned`.
-
-    chars: the page's characters (dicts with "text"); image_share: share of the page covered by
-    images; n_paths: vector paths drawn. A page with next to no characters but an image over it,
-    or many paths (text converted to outlines), is read as a picture: by OCR.
-    """
-    if chars and sum(1 for char in chars if is_junk(char["text"])) / len(chars) > CID_SHARE:
-        return "cid"
-    if len(chars) < MIN_TEXT_CHARS and (image_share > 0.3 or n_paths > OUTLINED_TEXT_PATHS):
-        return "scanned"
-    return "text"
-
-
-LATIN_SIGNS = set("×÷°±·µ§¥£¢©®¼½¾")
-
-
-def is_junk(text: str) -> bool:
-    """A glyph with no real character behind it: pdfminer's `(cid:N)`, or a font's raw glyph id read
-    as a code point (control codes, Latin-1/Extended letters no Chinese report prints, private use)."""
-    if text.startswith("(cid:"):
-        return True
-    if len(text) != 1 or text in LATIN_SIGNS:
-        return False
-    code = ord(text)
-    return code < 0x20 or 0x7F <= code < 0x300 or 0xE000 <= code <= 0xF8FF or code == 0xFFFD
-
-
-def pdf_file_type(page_kinds: list[str]) -> str:
-    """documents.file_type for a PDF from its pages' kinds."""
-    if all(kind == "text" for kind in page_kinds):
-        return "pdf_text"
-    if all(kind != "text" for kind in page_kinds):
-        return "pdf_scanned"
-    return "pdf_mixed"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from extractors.page_kinds import pdf_file_type
 from pipeline import detect
 from pipeline.archives import ArchiveError
 from pipeline.inputs import InputItem, local_file
@@ -120,7 +121,7 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None,
         from extractors.pdf_text import extract_pdf_text
 
         grid, kinds = extract_pdf_text(path)
-        partial.base, partial.file_type = grid, detect.pdf_file_type(kinds)
+        partial.base, partial.file_type = grid, pdf_file_type(kinds)
         need_ocr = [number for number, page_kind in enumerate(kinds, start=1) if page_kind != "text"]
         if need_ocr:
             if not settings.ocr:
@@ -135,7 +136,7 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None,
                     tables=grid.tables + scanned.tables, lines=grid.lines + scanned.lines,
                     pages=grid.pages, page_kinds=grid.page_kinds,
                 )
-        return grid, detect.pdf_file_type(kinds), warnings
+        return grid, pdf_file_type(kinds), warnings
     if kind == detect.IMAGE:
         if not settings.ocr:
             raise NotAReport("image not read: OCR is off")
