@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.model import BBox, Cell, Grid, Table, TextLine
+from pipeline.model import BBox, Grid, Table, TextLine
 from pipeline.run import is_read
 from pipeline.segment import segment
+from tests.grid_rows import merged_table
 
 
 def table(rows: list[list[str | None]], page: int = 1, top: float = 0.0) -> Table:
-    """One table from rows of texts; None continues the cell above (a merged label)."""
-    cells: list[Cell] = []
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            if text is None:
-                continue
-            span = 1
-            while r + span < len(rows) and rows[r + span][c] is None:
-                span += 1
-            cells.append(Cell(row=r, col=c, text=text, rowspan=span))
-    return Table(cells=tuple(cells), n_rows=len(rows), n_cols=len(rows[0]), page=page, bbox=BBox(0, top, 500, top + 200))
+    return merged_table(rows, page, BBox(0, top, 500, top + 200))
 
 
 INDICATORS = [

@@ -2,26 +2,17 @@
 and the extra columns of the shared contract, on tables laid out as real reports print them."""
 from __future__ import annotations
 
-from pipeline.model import Cell, Grid, Table, TextLine
+from pipeline.model import Grid, TextLine
 from pipeline.normalize import project_rows
 from pipeline.schema import INDICATORS
 from pipeline.segment import segment
 from pipeline.segment.vocabulary import header_key, role_of
+from tests.grid_rows import merged_table
 
 
 def grid(rows: list[list[str | None]], title: str = "2023年度部门整体绩效自评表") -> Grid:
     """One table from rows of texts; None continues the cell above (a merged label)."""
-    cells: list[Cell] = []
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            if text is None:
-                continue
-            span = 1
-            while r + span < len(rows) and rows[r + span][c] is None:
-                span += 1
-            cells.append(Cell(row=r, col=c, text=text, rowspan=span))
-    table = Table(cells=tuple(cells), n_rows=len(rows), n_cols=len(rows[0]), page=1)
-    return Grid(tables=(table,), lines=(TextLine(title, 1),), pages=1)
+    return Grid(tables=(merged_table(rows),), lines=(TextLine(title, 1),), pages=1)
 
 
 def test_header_keys_drop_tags_weights_and_spaces():
