@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.cache import file_digest
 from pipeline.outdir import discard_dir, new_dir, replace_dir, write_text
 from pipeline.page_images import omitted_pages, page_images, page_number
 from pipeline.schema import TABLES
@@ -677,14 +678,6 @@ def _field_type(kind: pa.DataType) -> str:
     return "string"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_datapackage(stage_dir: Path) -> Path:
     """Write stage_dir/datapackage.json describing each NAME.csv (types from NAME.parquet); return its path."""
     stage_dir = Path(stage_dir)
@@ -704,7 +697,7 @@ def write_datapackage(stage_dir: Path) -> Path:
         csv_path = stage_dir / f"{name}.csv"
         if csv_path.exists():
             resource["bytes"] = csv_path.stat().st_size
-            resource["hash"] = "sha256:" + _sha256(csv_path)
+            resource["hash"] = "sha256:" + file_digest(csv_path)
         resources.append(resource)
     package = {
         "profile": "tabular-data-package",
