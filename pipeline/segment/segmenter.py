@@ -148,8 +148,9 @@ class Segmenter:
     def on_row(self, row: Row) -> None:
         self.pending_label = ""  # a label still pending at a table row belonged to no 自评表
         filled = [cell for cell in row.cells if self.text(cell)]
-        if len(filled) == 1 and len(row.cells) == 1 and filled[0].colspan >= 3:
-            # A title printed inside the table (附件1.项目支出绩效自评表) reads as a line of text.
+        if len(filled) == 1 and filled[0].colspan >= max(3, 0.75 * sum(cell.colspan for cell in row.cells)):
+            # A title printed inside the table (附件1.项目支出绩效自评表) reads as a line of text, also
+            # where the table pads the row with empty cells.
             self.on_line(TextLine(text=self.text(filled[0]), page=row.page, bbox=filled[0].bbox))
             return
         labels = [simplified(fold(self.text(cell))).rstrip(":：") for cell in row.cells]

@@ -87,7 +87,8 @@ class Funds(Recognizer):
         if not any(values.values()):
             return
         assigned = {id(c) for cells in by_role.values() for c in cells}
-        label_cells = [c for c in row.cells if id(c) not in assigned and FUNDS_BLOCK_WORD not in fold(seg.text(c))]
+        label_cells = [c for c in row.cells if id(c) not in assigned and fold(seg.text(c))
+                       and FUNDS_BLOCK_WORD not in fold(seg.text(c))]
         label = values.get("label") or (seg.text(label_cells[-1]) if label_cells else "")
         project = seg.project()
         source = fund_source(label) or FUNDS_ORDER[min(len(project.funds), len(FUNDS_ORDER) - 1)]
