@@ -5,8 +5,8 @@ character with its box and each vector path with its segments. The ruling edges 
 pdfplumber's own pure steps (merge_edges → edges_to_intersections → intersections_to_cells →
 cells_to_tables), so the table geometry is pdfplumber's. Its cells are merged areas already (a
 merged cell has no inner rules), so each cell's row/col span is read off the union of all cell
-edges. Characters are assigned to cells once, by their centre, and joined into lines with
-pdfplumber's text utilities.
+edges. Characters are assigned to cells once, by their centre, and joined into the lines they
+print (`printed_lines`: mixed fonts in one line, no space for the gap set between Chinese and Latin).
 
 Coordinates are PDF points with the origin at the page's top-left, as everywhere in the Grid.
 """
@@ -20,7 +20,6 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 from pdfplumber.utils import filter_edges
-from pdfplumber.utils.text import chars_to_textmap, extract_text
 
 from extractors.page_kinds import page_kind
 from pipeline.model import BBox, Cell, Grid, Table, TextLine
@@ -31,6 +30,7 @@ THIN = 3.0            # a path thinner than this is a rule, not a box
 AXIS = 0.5            # a segment is horizontal/vertical when it deviates less than this
 EDGE_TOLERANCE = 2.0  # cell edges closer than this are one grid line
 SKIPPED_CODES = {0x0D, 0x0A, 0xFFFE, 0x02}
+WORD_GAP = 3.0        # points: a wider gap between Latin characters is a space (pdfplumber's x_tolerance)
 
 
 def extract_pdf_text(path: Path, skip_pages: set[int] | None = None) -> tuple[Grid, list[str]]:
@@ -221,10 +221,8 @@ def read_page(chars: list[dict], edges: list[dict], number: int) -> tuple[list[T
 
     free = [char for char in chars if outside_tables(char)]
     text_lines = [
-        TextLine(text=line["text"].strip(), page=number, bbox=BBox(line["x0"], line["top"], line["x1"], line["bottom"]))
-        for line in chars_to_textmap(free).extract_text_lines(strip=True, return_chars=False)
-        if line["text"].strip()
-    ] if free else []
+        TextLine(text=text, page=number, bbox=box) for text, box in printed_lines(free)
+    ]
     return tables, text_lines
 
 
@@ -283,6 +281,49 @@ def build_table(chars: list[dict], cell_boxes: list[tuple], number: int) -> Tabl
 
 def cell_text(chars: list[dict]) -> str:
     """A cell's characters as lines of text (line breaks kept; the normalizer joins them)."""
-    if not chars:
-        return ""
-    return extract_text(chars, x_tolerance=3, y_tolerance=3).strip()
+    return "\n".join(text for text, _ in printed_lines(chars)).strip()
+
+
+def printed_lines(chars: list[dict]) -> list[tuple[str, BBox]]:
+    """Characters → the lines they print, top to bottom, each with its text and box.
+
+    A line is the characters whose centre lies inside the box of its first character (by centre):
+    fonts mixed in a line (宋体 for Chinese, Times New Roman for digits, as Word exports print them)
+    have loose boxes of different heights, which pdfplumber's `top` tolerance would split into two
+    lines (`产出指标(50分)` read `(50 )` over `产出指标分`). Within a line a space is the PDF's own
+    space character, or a gap wider than WORD_GAP between two Latin characters. A gap next to a
+    Chinese character is layout, never a space: Word and LibreOffice set Chinese and Latin text
+    apart (`≥5公里` printed with a gap) and spread 分散对齐 labels (`项 目 名 称`) without any space
+    in the text. pdfplumber's one `x_tolerance` cannot tell these apart, so the line is put
+    together here."""
+    lines: list[list[dict]] = []
+    anchor: dict | None = None
+    for char in sorted(chars, key=lambda c: c["top"] + c["bottom"]):
+        centre = (char["top"] + char["bottom"]) / 2
+        if anchor is None or not anchor["top"] <= centre <= anchor["bottom"]:
+            anchor = char
+            lines.append([])
+        lines[-1].append(char)
+    result = []
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+        text, previous = "", None
+        for char in line:
+            if char["text"].isspace():
+                text += " " if text and not text.endswith(" ") else ""
+                continue
+            if (previous is not None and not text.endswith(" ") and char["x0"] - previous["x1"] > WORD_GAP
+                    and not is_cjk(previous["text"]) and not is_cjk(char["text"])):
+                text += " "
+            text += char["text"]
+            previous = char
+        if text.strip():
+            box = BBox(min(c["x0"] for c in line), min(c["top"] for c in line),
+                       max(c["x1"] for c in line), max(c["bottom"] for c in line))
+            result.append((text.strip(), box))
+    return result
+
+
+def is_cjk(text: str) -> bool:
+    """A Chinese character or full-width form (1 em wide in the font)."""
+    return "\u3000" <= text <= "\u9fff" or "\uff00" <= text <= "\uffef"

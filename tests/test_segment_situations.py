@@ -111,6 +111,16 @@ def test_table_ruled_only_horizontally_gets_its_columns_from_white_gaps():
     ]
 
 
+def test_chinese_and_latin_in_two_fonts_read_as_one_line_without_layout_spaces():
+    """LibreOffice's export of mixed_fonts_chinese_and_latin.html (soffice --convert-to
+    pdf:writer_web_pdf_Export): Chinese in a CJK font, digits and brackets in a Latin one, so their
+    loose boxes differ in height by more than pdfplumber's line tolerance, and Chinese and Latin are
+    set apart by a gap with no space character in it."""
+    grid, _ = extract_pdf_text(Path(__file__).parent / "fixtures" / "pdf" / "mixed_fonts_chinese_and_latin.pdf")
+    texts = [cell.text for table in grid.tables for cell in table.cells]
+    assert "产出指标(50分)" in texts and "≥1000元/户" in texts
+
+
 def test_text_drawn_as_outlines_goes_to_ocr():
     """Ghostscript's -dNoOutputFonts turns glyphs into paths: no text layer, so the page is read by OCR."""
     grid, kinds = extract_pdf_text(Path(__file__).parent / "fixtures" / "pdf" / "text_as_outlines.pdf")
