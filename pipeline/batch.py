@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from pipeline.archives import ArchiveError
-from pipeline.cache import ResultCache, file_digest, result_key
-from pipeline.inputs import InputItem, list_inputs, local_file
+from pipeline.cache import ResultCache, result_key
+from pipeline.inputs import InputItem, digest_of, list_inputs
 from pipeline.run import FileResult, Settings, failed
 from pipeline.workers import Worker, WorkerDied, wall_cap
 
@@ -53,13 +52,7 @@ class Plan:
         plan = cls(items)
         first: dict[str, int] = {}
         for index, item in enumerate(items):
-            digest = ""
-            if not (item.skip_reason or item.error):
-                try:
-                    with local_file(item) as path:
-                        digest = file_digest(path)
-                except (OSError, ArchiveError):
-                    pass  # unreadable: its reader says why in its row
+            digest = digest_of(item)  # '' when unreadable: its reader says why in its row
             plan.digests.append(digest)
             if digest and digest in first:
                 plan.duplicate_of[index] = first[digest]

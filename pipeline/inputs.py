@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
 from pipeline import archives, detect
+from pipeline.cache import file_digest
 
 OUTPUT_MARKER = ".jixiao-output"  # written by `jixiao run` into its output folder
 IGNORED_NAMES = {".gitkeep", OUTPUT_MARKER}
@@ -197,6 +198,21 @@ def expand_nested(source: str, path: Path, kind: str, name: str) -> list[InputIt
         items.append(InputItem(inner_source, path, chain, skip_reason="" if member.problem else reason,
                                error=member.problem))
     return items or [InputItem(source, path, name, skip_reason=f"empty {inner_kind} archive")]
+
+
+def digest_of(item: InputItem) -> str:
+    """SHA-256 of the item's bytes; '' where there are none to read (junk left unread, a dangling
+    link, a member that cannot be unpacked). A file that cannot be listed (a broken archive or
+    Office zip) still has its bytes: its copies are duplicates like any other's."""
+    if item.skip_reason:
+        return ""
+    try:
+        if item.error:
+            return "" if item.member else file_digest(item.path)
+        with local_file(item) as path:
+            return file_digest(path)
+    except (OSError, archives.ArchiveError):
+        return ""
 
 
 @contextmanager

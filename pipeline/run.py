@@ -5,7 +5,6 @@ hangs or crashes its reader costs only its own row in documents.csv.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import signal
 import tempfile
@@ -18,7 +17,8 @@ from typing import Iterator
 from extractors.page_kinds import pdf_file_type
 from pipeline import detect
 from pipeline.archives import ArchiveError
-from pipeline.inputs import InputItem, local_file
+from pipeline.cache import file_digest
+from pipeline.inputs import InputItem, digest_of, local_file
 from pipeline.model import Grid, Project, Table, TextLine
 from pipeline.normalize import project_rows
 
@@ -91,11 +91,8 @@ class BadInput(ValueError):
 
 
 def doc_id_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:16]
+    """A document's id: the first 16 hex digits of its bytes' SHA-256."""
+    return file_digest(path)[:16]
 
 
 @contextmanager
@@ -220,6 +217,7 @@ def process_file(item: InputItem, settings: Settings) -> FileResult:
         if item.skip_reason:
             raise NotAReport(item.skip_reason)
         if item.error:
+            document["doc_id"] = digest_of(item)[:16]
             raise BadInput(item.error)
         with local_file(item) as path:
             try:
@@ -373,9 +371,5 @@ def read_with_limit(item: InputItem, settings: Settings) -> FileResult:
 def failed(item: InputItem, error: str, transient: bool = False) -> FileResult:
     """The row of a file whose reading ended without a result of its own (a crash, a hang)."""
     document = {"source_path": item.source_path, "status": "failed", "error": error, "n_projects": 0, "n_indicators": 0}
-    try:
-        with local_file(item) as path:
-            document["doc_id"] = doc_id_of(path)
-    except (OSError, ArchiveError):
-        document["doc_id"] = ""
+    document["doc_id"] = digest_of(item)[:16]
     return FileResult(document=document, transient=transient)

@@ -3,6 +3,7 @@ archives good and hostile, and the careless things a folder brings (junk files, 
 jixiao's own output inside it). Each situation ends as the contract says: its row, the batch going on."""
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import os
@@ -322,3 +323,15 @@ def test_ofd_table_drawn_as_closed_rectangles_in_a_template_and_page_block(tmp_p
     (table,) = extract_ofd(path).tables
     assert (table.n_rows, table.n_cols) == (2, 2)
     assert [[cell.text for cell in row] for row in table.rows()] == [["指标名称", "指标值"], ["群众满意度", "≥95%"]]
+
+
+def test_a_broken_archive_under_two_names_keeps_its_doc_id_and_is_read_once(tmp_path):
+    """A file that cannot even be listed still has bytes: its doc_id is theirs, and its copy is a duplicate."""
+    whole = (FOLDER / "附件_stored.zip").read_bytes()
+    (tmp_path / "broken.zip").write_bytes(whole[: len(whole) // 2])
+    (tmp_path / "broken copy.zip").write_bytes(whole[: len(whole) // 2])
+    rows = {r.document["source_path"]: r.document for r in run_batch(tmp_path, Settings(ocr=False, timeout=60))}
+    original, copy = rows["broken copy.zip"], rows["broken.zip"]  # listed in name order: the copy's name sorts first
+    assert original["status"] == "failed" and "broken or truncated" in original["error"]
+    assert original["doc_id"] == hashlib.sha256(whole[: len(whole) // 2]).hexdigest()[:16]
+    assert (copy["status"], copy["doc_id"], copy["duplicate_of"]) == ("duplicate", original["doc_id"], "broken copy.zip")
