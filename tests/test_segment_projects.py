@@ -149,6 +149,51 @@ def test_head_printed_as_lines_before_any_title_names_the_project_of_the_table()
     assert (project.project_period, project.fiscal_year) == ("2021年 1 月起至 2021 年 12 月止", 2021)
 
 
+def test_funds_grid_by_level_with_received_and_balance_ends_with_its_table():
+    """湖南 项目基本概况: 计划安排/实际到位/实际支出/结余 (萬元) over an unlabelled total row and rows by
+    level, a 项目资金情况 title merged down the grid; the 支出明细 list (元) after it is no funds block."""
+    rows = [
+        [("項目資金\n情況", 7, 1), "", "計劃安排資金(萬元)", "實際到位資金(萬元)", "實際支出(萬元)", "結余(萬元)"],
+        ["", "55", "55", "50", "5"],
+        ["其中:中央財政", "", "", "", ""],
+        ["省財政", "", "", "", ""],
+        ["市財政", "", "", "", ""],
+        ["縣市區財政", "55", "55", "50", "5"],
+        ["其它", "", "", "", ""],
+    ]
+    expenses = [["支出內容", "實際支出數", "會計憑證號", "備注"], ["防火宣傳", "22146", "5月8號", ""],
+                ["支出合計", "500000", "", ""]]
+    first = spanned(rows, ("項目名稱:森林防火專項",)).tables[0]
+    second = spanned(expenses, ()).tables[0]
+    lines = (TextLine("項目名稱:森林防火專項", 1), TextLine("二、項目支出明細情況", 1, bbox=BBox(0, 300, 100, 310)))
+    first = Table(cells=first.cells, n_rows=first.n_rows, n_cols=first.n_cols, page=1, bbox=BBox(0, 0, 500, 200))
+    second = Table(cells=second.cells, n_rows=second.n_rows, n_cols=second.n_cols, page=1, bbox=BBox(0, 400, 500, 500))
+    (project,) = segment(Grid(tables=(first, second), lines=lines, pages=1))[0]
+    assert (project.budget_full_year, project.executed) == (55, 50)
+    assert [(f.source, f.budget_full_year, f.received, f.executed) for f in project.funds] == [
+        ("total", 55, 55, 50), ("county", 55, 55, 50)]
+
+
+def test_funds_grid_by_level_inside_an_indicator_table():
+    """彭水 转移支付: a grid 资金 | 年度预算资金总额 | 其中:中央补助 | 市级资金 | 本级资金 inset in the
+    indicator table; its 合计 row gives the funds by level, each other row a programme; the indicator
+    rows after it are read as before."""
+    rows = [
+        [("指标名称", 1, 3), ("指标解释", 2, 1), ("记录", 1, 2), ("未完成原因及改进措施", 2, 1)],
+        ["一级指标\n名称", "二级指标\n名称", "三级指标\n名称", "自评内容", "完成情况"],
+        ["项目预算管理", "资金投入", "预算资金安排", "预算安排情况", "", "", ""],
+        [("", 3, 3), "资金", "年度预算资金总额)", "其中:中央补助", "市级资金", "本级资金(包括结转结余)"],
+        ["计划生育转移支付资金合计(万元)", "1084.25", "668.00", "343.00", "73.25"],
+        ["农村部分计划生育家庭奖励扶助制度补助资金(万元)", "763.00", "502.00", "208.00", "53.00"],
+        ["项目预算管理", "资金下达", "资金发放及时性", "30日内下达", "正式批资金", "以资金文", ""],
+    ]
+    (project,) = segment(spanned(rows, ("2024年度中央对地方转移支付计划生育服务项目绩效自评表",)))[0]
+    assert project.budget_full_year == 1084.25
+    assert [(f.source, f.budget_full_year) for f in project.funds] == [
+        ("total", 1084.25), ("central", 668), ("municipal", 343), ("county", 73.25), ("task", 763)]
+    assert [i.name_raw for i in project.indicators] == ["预算资金安排", "资金发放及时性"]
+
+
 def test_department_and_project_score_sheets_in_one_page_are_two_projects():
     """达州: 部门整体支出绩效评价得分表 then 项目支出绩效评价得分表, whose `单位名称/项目名称` row is a blank label."""
     department = [["一级指标", "二级指标", "三级指标", "得分"],
@@ -190,4 +235,6 @@ def test_scanned_head_with_specks_about_values():
     ]
     (project,) = segment(spanned(rows, ("部门整体绩效自评表",)))[0]
     assert (project.competent_dept, project.total_score) == ("湖北省教育厅", 97.6)
+    assert (project.budget_initial, project.budget_full_year, project.executed) == (100, 120, 90)
+    assert (project.execution_rate, project.budget_weight, project.budget_score) == (0.75, 10, 7.5)
     assert project.fiscal_year == 2021

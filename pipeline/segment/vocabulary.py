@@ -21,6 +21,7 @@ _DATA = tomllib.loads((Path(__file__).with_name("vocabulary.toml")).read_text(en
 FUZZY_MIN: int = _DATA["fuzzy_min"]
 ROLES: dict[str, dict[str, list[str]]] = _DATA["roles"]
 LEVEL_FUNDS_ROWS: dict[str, list[str]] = _DATA["level_funds_rows"]
+LEVEL_FUNDS_MEASURES: dict[str, list[str]] = _DATA["level_funds_measures"]
 FUND_SOURCES: list[tuple[str, list[str]]] = list(_DATA["fund_sources"].items())
 FUNDS_ORDER: list[str] = _DATA["funds"]["order"]
 FUNDS_GROUP_TITLES: set[str] = {fold(t) for t in _DATA["funds"]["group_titles"]}
@@ -85,8 +86,9 @@ _MAX_HEADER = 16  # a longer text is a data cell, never a header
 
 
 def header_key(text: str) -> str:
-    """The comparison key of a header text: folded, 繁体 made simplified, tags and a trailing colon dropped."""
-    return re.sub(r"[:：]$", "", _TAG.sub("", simplified(fold(text))))
+    """The comparison key of a header text: folded, 繁体 made simplified, tags, a leading 其中: (`其中:中央补助`)
+    and a trailing colon dropped."""
+    return re.sub(r"^其中[:：]?(?=.)|[:：]$", "", _TAG.sub("", simplified(fold(text))))
 
 
 _SYNONYMS: dict[str, dict[str, str]] = {
