@@ -41,12 +41,8 @@ PAIRED_KEYS = {fold(name): field for field, names in _DATA["header_fields_paired
 HEADER_LABEL_TAILS: list[str] = [fold(t) for t in _DATA["header_label_tails"]["tails"]]
 _LABEL_NAMES = sorted({simplified(name) for names in HEADER_FIELDS.values() for name in names}, key=len, reverse=True)
 _LINE_TAILS = "|".join(re.escape(t) for t in _DATA["header_label_tails"]["tails"])
-# `单位(盖章):黄石市图书馆  主要领导签字:` — one label and its value in a text line (or a cell)
-HEADER_LINE = re.compile(
-    r"^(" + "|".join(map(re.escape, _LABEL_NAMES)) + rf")\s*(?:{_LINE_TAILS}|（盖章）)?\s*[:：]\s*(\S.{{0,60}})$"
-)
 _LINE_KEYS = {fold(simplified(name)): field for field, names in HEADER_FIELDS.items() for name in names}
-# every `label:` of a line, at its start or after a space (`评价单位:… 评价项目:… 评价人员:`)
+# every `label:` of a line, at its start or after a space (`项目名称:…`, `评价单位:… 评价项目:… 评价人员:`)
 _LINE_LABEL = re.compile(
     r"(?:^|(?<=\s))(" + "|".join(map(re.escape, _LABEL_NAMES)) + rf")\s*(?:{_LINE_TAILS}|（盖章）)?\s*[:：]"
 )
