@@ -76,8 +76,9 @@ def header_field(label: str) -> str | None:
         return "department_name"  # 一级预算单位名称, 二级单位名称 (or a label that lost its first character)
     return None
 
-# Tags a header may carry anywhere (after fold): (a) (b) (b/a), (%) (万元) (元) (分), weights (20分) (20).
-_TAG = re.compile(r"\((?:[a-z]{1,3}(?:/[a-z]{1,3})?|%|万元|元|分|\d+(?:\.\d+)?分?)\)")
+# Tags a header may carry anywhere (after fold): (a) (b) (b/a), (%) (万元) (元) (分), weights (20分) (20);
+# and a closing note of what a column includes (`本级资金(包括结转结余)`).
+_TAG = re.compile(r"\((?:[a-z]{1,3}(?:/[a-z]{1,3})?|%|万元|元|分|\d+(?:\.\d+)?分?)\)|\((?:包括|包含|含)[^()]*\)$")
 _MAX_HEADER = 16  # a longer text is a data cell, never a header
 
 
