@@ -24,17 +24,18 @@ from pipeline.segment.blocks.totals import EndOfBlock, Totals
 from pipeline.segment.columns import Column, assign
 from pipeline.segment.narrative import mark_section_tables, narrative_facts
 from pipeline.segment.stream import Row, build_stream
-from pipeline.segment.vocabulary import DEPARTMENT_TITLES, HEADER_KEYS, HEADER_LINE
+from pipeline.segment.vocabulary import DEPARTMENT_TITLES, TABLE_TITLES, line_fields
 
 # The order a row is offered to the recognizers: one-row blocks first, then block headers; the end of
 # a block last, so that an indicator header with a 备注 column opens its table.
 RECOGNIZERS: tuple[type[Recognizer], ...] = (
     HeaderFields, Totals, Funds, GroupFunds, LevelFunds, Tasks, Goals, Indicators, EndOfBlock,
 )
-TITLE = re.compile(r"自评表")
+TITLE = re.compile("|".join(map(re.escape, TABLE_TITLES)))
 TABLE_LABEL = re.compile(r"(公开\s*\d+(?:\s*-\s*\d+)?\s*表|附件\s*\d+)")
 YEAR = re.compile(r"(20\d{2})\s*年度")
 ANY_YEAR = re.compile(r"(20\d{2})\s*年")
+TEXT_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年(?!\s*[-—至~～])")  # `2021年较好地完成`, not a span's start
 TOTAL_LINE = re.compile(r"^(?:自评总分|总分|自评得分|自評得分|自評總分)\s*[:：]\s*(\d+(?:\.\d+)?)\s*分?")
 
 
@@ -46,6 +47,7 @@ class Segmenter:
         self.projects: list[Project] = []
         self.current: Project | None = None
         self.pending_label = ""
+        self.pending_fields: list[tuple[str, str]] = []  # header field lines read before any project was open
         self.state = ""  # name of the open block's recognizer, "" when none is open
         self.memory: dict[str, str] = {}  # what a block carries from row to row (一级/二级 labels …)
         self.doc_year: int | None = None
@@ -83,13 +85,16 @@ class Segmenter:
             self.current.table_label, self.pending_label = self.pending_label, ""
         self.projects.append(self.current)
         self.memory = {}
+        pending, self.pending_fields = self.pending_fields, []
+        for field_name, value in pending:
+            apply_field(self, field_name, value, line=True)
         return self.current
 
     def has_identity(self) -> bool:
         project = self.current
         return project is not None and bool(
             project.project_name
-            or any(ind.table_role == "performance" and ind.level1_raw for ind in project.indicators)
+            or any(ind.table_role in ("performance", "scoring") and ind.level1_raw for ind in project.indicators)
         )
 
     def touch(self, page: int) -> None:
@@ -122,13 +127,15 @@ class Segmenter:
         if year and self.current is not None and self.current.fiscal_year is None:
             self.current.fiscal_year = int(year.group(1))
         label = TABLE_LABEL.search(text)
-        field_line = HEADER_LINE.match(text)
-        if field_line and self.current is not None:
-            apply_field(self, HEADER_KEYS[fold(field_line.group(1))], field_line.group(2), line=True)
+        for field_name, value in line_fields(line.text.strip()) or line_fields(text):
+            if self.current is not None:
+                apply_field(self, field_name, value, line=True)
+            else:  # a form's head printed as lines above its table (`项目名称:…`, `评价单位:… 评价项目:…`)
+                self.pending_fields.append((field_name, value))
         total_line = TOTAL_LINE.search(text)
         if total_line and self.current is not None:
             apply_field(self, "header_total", total_line.group(1))
-        if TITLE.search(text) and len(text) <= 40:
+        if TITLE.search(simplified(text)) and len(text) <= 40:
             department = any(word in text for word in DEPARTMENT_TITLES)
             if self.current is None or self.has_identity():
                 self.new_project("department" if department else "project")
@@ -147,6 +154,8 @@ class Segmenter:
     # -- rows ----------------------------------------------------------------------------------
     def on_row(self, row: Row) -> None:
         self.pending_label = ""  # a label still pending at a table row belonged to no 自评表
+        if self.current is None and self.pending_fields:
+            self.new_project()  # the head printed above the table names the project the table opens
         filled = [cell for cell in row.cells if self.text(cell)]
         if len(filled) == 1 and filled[0].colspan >= max(3, 0.75 * sum(cell.colspan for cell in row.cells)):
             # A title printed inside the table (附件1.项目支出绩效自评表) reads as a line of text, also
@@ -172,13 +181,28 @@ class Segmenter:
         fallback_year = max(set(years), key=years.count) if years else None
         for seq, project in enumerate(projects, start=1):
             project.seq = seq
-            project.fiscal_year = project.fiscal_year or self.doc_year or fallback_year
+            project.fiscal_year = (
+                project.fiscal_year or self.doc_year or period_year(project.project_period) or fallback_year
+                or goal_year(project)
+            )
             mark_section_tables(project)
         if len(projects) == 1:
             narrative_facts(projects[0], [clean_cell(line.text) for line in self.lines])
         for project in projects:
             settle_money_unit(project)
         return projects
+
+
+def period_year(period: str) -> int | None:
+    """The one year a 项目期 / 项目起止时间 spans (`2021年1月起至2021年12月止`), else None."""
+    years = set(ANY_YEAR.findall(period)) | set(re.findall(r"(?<!\d)(20\d{2})-\d{1,2}-\d{1,2}", period))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def goal_year(project: Project) -> int | None:
+    """The year a project's goal texts tell of (`中心2021年较好地完成了履职任务`), when they name one only."""
+    years = set(TEXT_YEAR.findall(project.goal_actual)) or set(TEXT_YEAR.findall(project.goal_expected))
+    return int(years.pop()) if len(years) == 1 else None
 
 
 @lru_cache(maxsize=65536)

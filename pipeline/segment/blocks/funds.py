@@ -6,12 +6,14 @@ import re
 
 from normalizers.numbers import parse_amount, parse_rate
 from normalizers.text import fold
+from normalizers.traditional import simplified
 from pipeline.model import Fund
 from pipeline.segment.blocks import Recognizer
-from pipeline.segment.columns import assign, header_columns
+from pipeline.segment.columns import Column, assign, extent, header_columns
 from pipeline.segment.stream import Row
 from pipeline.segment.vocabulary import (
-    FUND_SOURCES, FUNDS_BLOCK_WORD, FUNDS_GROUP_TITLES, FUNDS_GROUPS, FUNDS_ORDER, LEVEL_FUNDS_ROWS, ROLES, role_of,
+    FUND_SOURCES, FUNDS_BLOCK_WORD, FUNDS_GROUP_TITLES, FUNDS_GROUPS, FUNDS_ORDER, LEVEL_FUNDS_MEASURES, LEVEL_FUNDS_ROWS,
+    ROLES, role_of,
 )
 
 AMOUNT_ROLES = {"budget_initial", "budget_full_year", "executed"}
@@ -71,24 +73,29 @@ class Funds(Recognizer):
     """A header naming two of 年初预算数 / 全年预算数 / 全年执行数; then one line per source row."""
 
     name = "funds"
+    table = -1  # the table the block's header is in
 
     def opens(self, row: Row, labels: list[str]) -> bool:
         columns = header_columns([row], "funds")
         if len({c.role for c in columns} & AMOUNT_ROLES) < 2:
             return False
         self.open(columns)
+        self.table = row.table
         note_money_unit(self.seg, row)
         self.seg.touch(row.page)
         return True
 
     def take(self, row: Row) -> None:
         seg = self.seg
+        if row.table != self.table:
+            seg.state = ""  # a funds block ends with its table (湖南's 支出明细 list after the funds grid)
+            return
         by_role, values = seg.roles_of(row, self.columns)
         if not any(values.values()):
             return
         assigned = {id(c) for cells in by_role.values() for c in cells}
         label_cells = [c for c in row.cells if id(c) not in assigned and fold(seg.text(c))
-                       and FUNDS_BLOCK_WORD not in fold(seg.text(c))]
+                       and FUNDS_BLOCK_WORD not in simplified(fold(seg.text(c)))]
         label = values.get("label") or (seg.text(label_cells[-1]) if label_cells else "")
         project = seg.project()
         source = fund_source(label) or FUNDS_ORDER[min(len(project.funds), len(FUNDS_ORDER) - 1)]
@@ -99,6 +106,7 @@ class Funds(Recognizer):
             budget_full_year=parse_amount(values.get("budget_full_year", "")),
             executed=parse_amount(values.get("executed", "")),
             execution_rate=parse_rate(values.get("execution_rate", "")),
+            received=parse_amount(values.get("received", "")),
             weight=parse_amount(values.get("weight", "")),
             score=parse_amount(values.get("score", "")),
         )
@@ -115,6 +123,10 @@ class GroupFunds(Recognizer):
     name = "group_funds"
 
     def opens(self, row: Row, labels: list[str]) -> bool:
+        above = self.seg.previous_row(row)
+        # a title merged down the rows of another funds block (湖南's 项目资金情况 over its grid) opens nothing
+        spanned = {id(c) for c in above.cells} if above is not None else set()
+        labels = [label if id(cell) not in spanned else "" for cell, label in zip(row.cells, labels)]
         if any(label in FUNDS_GROUP_TITLES for label in labels) or (
             self.seg.state != "indicators" and any(label in FUNDS_GROUPS for label in labels)
         ):
@@ -151,9 +163,17 @@ class GroupFunds(Recognizer):
 
 
 class LevelFunds(Recognizer):
-    """曲沃's transposed funds table: one column per source (two levels named at least), one row per measure."""
+    """Funds by source in columns (two levels named at least: 中央/省级/市级/县级 …).
+
+    曲沃's transposed table has one row per measure (年初预算资金, 实际到位资金 …). 重庆's 转移支付 grid has
+    one row per programme under a label column (`资金`), the measure named by the header (年度预算资金总额):
+    its 合计 row gives the funds by source, each other row a programme (a `task` line). A grid printed
+    inside an indicator table (彭水's 预算资金安排 row) hands the rows after it back to the indicators."""
 
     name = "level_funds"
+    resume = ""  # the block the grid interrupted (indicators), "" when none
+    label_column: Column | None = None
+    measure: str | None = None  # the measure the header names, when its rows are programmes
 
     def opens(self, row: Row, labels: list[str]) -> bool:
         seg = self.seg
@@ -163,7 +183,14 @@ class LevelFunds(Recognizer):
         above = seg.previous_row(row)
         if above is not None:
             columns += [c for c in header_columns([above], "level_funds_columns") if c.role not in {k.role for k in columns}]
+        self.resume = seg.state if seg.state == "indicators" else ""
         self.open(columns)
+        first = min(c.x0 for c in columns)
+        titled = [c for c in row.cells if extent(c)[1] <= first + 1e-6 and seg.text(c)]
+        self.label_column = Column("label", *extent(titled[-1])) if titled else None
+        total = next((c.text for c in columns if c.role == "total"), "")
+        self.measure = next((m for m, keys in LEVEL_FUNDS_MEASURES.items()
+                             if any(fold(k) in simplified(fold(total)) for k in keys)), None)
         note_money_unit(seg, row)
         seg.touch(row.page)
         return True
@@ -173,6 +200,7 @@ class LevelFunds(Recognizer):
         label = fold(seg.text(row.cells[0])) if row.cells else ""
         measure = next((m for m, keys in LEVEL_FUNDS_ROWS.items() if any(label.startswith(fold(k)) for k in keys)), None)
         if measure is None:
+            self.take_programme(row)
             return
         by_role = assign(row.cells[1:], self.columns)
         project = seg.project()
@@ -191,6 +219,37 @@ class LevelFunds(Recognizer):
         total = funds.get("total")
         if total is not None:
             copy_total(project, total)
+        seg.touch(row.page)
+
+    def take_programme(self, row: Row) -> None:
+        """A row whose label sits under the grid's label column: the 合计 by source, or one programme."""
+        seg = self.seg
+        first = min(c.x0 for c in self.columns)
+        left = [c for c in row.cells if extent(c)[1] <= first + 1e-6 and seg.text(c)]
+        labelled = (self.measure is not None and self.label_column is not None and len(left) == 1
+                    and bool(assign(left, [self.label_column])))
+        if not labelled:
+            if self.resume:  # the grid has ended: the row is the indicator table's again
+                seg.state = self.resume
+                seg.blocks[self.resume].take(row)
+            return
+        label = seg.text(left[0])
+        by_role = assign([c for c in row.cells if c is not left[0]], self.columns)
+        amounts = {source: parse_amount(seg.texts(cells)) for source, cells in by_role.items()}
+        project = seg.project()
+        headers = {c.role: c.text for c in self.columns}
+        if fund_source(label) == "total" and not any(f.source == "total" for f in project.funds):
+            for source in ROLES["level_funds_columns"]:
+                if source in amounts:
+                    fund = Fund(source=source, label_raw=label if source == "total" else headers.get(source, ""))
+                    setattr(fund, self.measure, amounts[source])
+                    project.funds.append(fund)
+            if "total" in amounts:
+                copy_total(project, next(f for f in project.funds if f.source == "total"))
+        else:
+            fund = Fund(source="task", label_raw=label)
+            setattr(fund, self.measure, amounts.get("total"))
+            project.funds.append(fund)
         seg.touch(row.page)
 
 

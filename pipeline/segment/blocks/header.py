@@ -9,7 +9,7 @@ from normalizers.numbers import parse_number
 from normalizers.text import clean_cell, fold
 from pipeline.segment.blocks import Recognizer
 from pipeline.segment.stream import Row, is_header_row
-from pipeline.segment.vocabulary import HEADER_FIELDS, HEADER_KEYS, header_field
+from pipeline.segment.vocabulary import HEADER_FIELDS, HEADER_KEYS, PAIRED_KEYS, header_field
 
 NAME_FIELDS = ("project_name", "department_name")  # a new name opens a new project
 UNIT_FIELDS = ("competent_dept", "implementing_unit")
@@ -18,6 +18,21 @@ PROJECT_CODE = re.compile(r"^\s*([0-9A-Z]{12,30})\s*[-－—]\s*(?=\S)")
 NEXT_LABEL = re.compile(  # `黄石市图书馆 主要领导签字:` → the value ends at the next label
     r"(?:\s+\S{2,10}|(?:主要领导|单位负责人|项目负责人|财务负责人|负责人|领导)?(?:签字|签章)|填报日期|联系电话|负责人)[:：].*$"
 )
+
+
+# a number with OCR specks about it (`、97.6:`, `97.6分`): a header total as printed
+SPECKS = r"[\s、,，.。:：;；'\"“”‘’`·]*"
+SPECKED_NUMBER = re.compile(rf"^{SPECKS}(\d+(?:\.\d+)?)\s*分?{SPECKS}$")
+TRAILING_SPECKS = re.compile(r"[\s、,，.。:：;；·]+$")  # `湖北省教育厅.`: no name ends in a stop
+
+
+def header_number(value: str) -> float | None:
+    """The number a header total cell prints, specks about it dropped; None if it holds none (or words)."""
+    number = parse_number(value.rstrip("分"))
+    if number is None:
+        match = SPECKED_NUMBER.match(value)
+        number = float(match.group(1)) if match else None
+    return number
 
 
 def split_code(value: str, pattern: re.Pattern) -> tuple[str, str]:
@@ -35,7 +50,7 @@ def apply_field(seg, field_name: str, value: str, line: bool = False) -> None:
     if field_name == "ignored" or value in ("万元", "元", "萬元") or (not value and field_name not in NAME_FIELDS):
         return
     if field_name in ("header_total", "review_total"):
-        number = parse_number(value.rstrip("分"))
+        number = header_number(value)
         project = seg.project()
         if number is not None:
             # the 总分 row, when one follows, has the last word (Totals flags a contradiction)
@@ -43,6 +58,8 @@ def apply_field(seg, field_name: str, value: str, line: bool = False) -> None:
             setattr(project, attribute, getattr(project, attribute) if getattr(project, attribute) is not None else number)
             project.header_total = project.header_total if field_name != "header_total" else number
         return
+    if field_name in NAME_FIELDS or field_name in UNIT_FIELDS:
+        value = TRAILING_SPECKS.sub("", value)
     if field_name in NAME_FIELDS:
         if line:  # `项目名称:` in a text line names the open project; a `部门:` line names the reporting unit
             if field_name == "project_name" and seg.current is not None and not seg.current.project_name:
@@ -75,9 +92,11 @@ class HeaderFields(Recognizer):
         if is_header_row(row):
             return False  # an indicator header (三级指标 | … | 单位 | 完成值) is never a row of header fields
         found = False
+        # a label too common to stand alone (单位) names a field in a row of other header labels only
+        paired = PAIRED_KEYS if any(header_field(label) for label in labels) else {}
         for index, cell in enumerate(row.cells):
             text = seg.text(cell)
-            field_name = header_field(labels[index])
+            field_name = header_field(labels[index]) or paired.get(labels[index])
             value = ""
             if field_name is None:
                 prefix = next(
@@ -90,17 +109,17 @@ class HeaderFields(Recognizer):
                     continue
                 field_name = prefix[0]
                 value = clean_cell(re.sub(rf"^\s*{re.escape(prefix[1])}\s*[:：]?\s*", "", text))
-                if header_field(fold(value).split(":")[0]) is not None or value.startswith("("):
-                    continue  # `实施单位(盖章)` is a label, not 实施单位 with a value
+                if header_field(fold(value).lstrip("/").split(":")[0]) is not None or value.startswith(("(", "/", "／")):
+                    continue  # `实施单位(盖章)`, `单位名称/项目名称` are labels, not 实施单位 / 单位名称 with a value
             else:
                 for neighbour in row.cells[index + 1:]:
                     neighbour_key = fold(seg.text(neighbour))
-                    if neighbour_key in HEADER_KEYS or header_field(neighbour_key):
+                    if neighbour_key in HEADER_KEYS or header_field(neighbour_key) or neighbour_key in paired:
                         break
                     if neighbour_key:
                         value = seg.text(neighbour)
                         break
-            if field_name in ("header_total", "review_total") and parse_number(value.rstrip("分")) is None:
+            if field_name in ("header_total", "review_total") and header_number(value) is None:
                 continue  # 自评得分 over a column of scores is an indicator header, not a header total
             if field_name in ("goal_expected", "goal_actual"):
                 project = seg.project()
