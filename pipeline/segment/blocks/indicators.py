@@ -142,7 +142,7 @@ class Indicators(Recognizer):
             return False  # rows of another table than the header's, rows with no name cell
         name_x0 = min(c.x0 for c in self.columns if c.role == "name")
         labels_above = [c for c in row.cells  # a merged label left of the names, begun on a row above
-                        if c.row < start and c.rowspan > 1 and extent(c)[1] <= name_x0 + 1 and seg.text(c)]
+                        if c.row < start and extent(c)[1] <= name_x0 + 1 and seg.text(c)]
         if labels_above and not any(seg.text(c) for c in own):
             return True
         own_labels = [role for role in ("level1", "level2") if any(c in own and seg.text(c) for c in by_role.get(role, []))]
@@ -157,12 +157,15 @@ class Indicators(Recognizer):
     def take(self, row: Row) -> None:
         seg = self.seg
         by_role, values = seg.roles_of(row, self.columns)
-        if self.spans_labels(row) or not (any(values.values()) or self.row_without_name(row, by_role)):
+        if self.spans_labels(row):
+            return
+        name = values.get("name", "")
+        has_data = bool(name) or any(values.get(role, "") for role in DATA_ROLES)
+        unnamed = not has_data and self.row_without_name(row, by_role)
+        if not (any(values.values()) or unnamed):
             return
         project = seg.project()
-        name = values.get("name", "")
         level_text = {level: values.get(level, "") for level in ("level1", "level2")}
-        has_data = bool(name) or any(values.get(role, "") for role in DATA_ROLES)
         if self.table_role == "scoring":
             # a 评分表 一级 group label printed in the name or 二级 cell, or in the 一级 cell of a row
             # without a name (晋中's `产出: | | | 30 | 29`)
@@ -171,7 +174,7 @@ class Indicators(Recognizer):
             if label:
                 seg.memory["level1"] = re.sub(r"[:：]$", "", label)
                 return
-        if not has_data and not self.row_without_name(row, by_role):
+        if not has_data and not unnamed:
             for level, text in level_text.items():
                 if text:
                     seg.memory[level] = text
