@@ -30,7 +30,7 @@ _WORD_OP = dict(_WORDS)
 # A 指标性质 cell: any symbol or word above, or 正向/反向 (higher/lower is better).
 _NATURE = {**_SYMBOL_OP, **_WORD_OP, "正向": ">=", "正向指标": ">=", "反向": "<=", "反向指标": "<="}
 
-# Units and measure words, longest first; compound rates (万元/年, 个/标段, 元/生·年) are built from them.
+# Units and measure words, longest first; compound rates (万元/年, 个/标段, 元/生·年, 元/人*月) are built from them.
 UNITS = sorted(
     """万元 亿元 千元 元 万 亿 % ‰ 人次 辆次 车次 架次 户次 批次 场次 班次 次数 个数 人数 个 次 人 名 位 户
     天 日 小时 分钟 秒 工作日 年 月 周 季度 台 套 处 件 起 份 部 辆 条 家 项 批 段 场 篇 期 所 座 间 张 册 本
@@ -41,7 +41,7 @@ UNITS = sorted(
 )
 _BASE = "|".join(re.escape(u) for u in UNITS)
 _PART = rf"(?:{_BASE}|[\u4e00-\u9fff]{{1,2}})"
-_UNIT_RE = re.compile(rf"(?:{_BASE})(?:/{_PART}(?:·{_PART})*)?")
+_UNIT_RE = re.compile(rf"(?:{_BASE})(?:/{_PART}(?:[·*×]{_PART})*)?")  # 元/人·月 also as 元/人*月, 元/人×月
 _RANGE = re.compile(r"\s*[-—–~～至到]\s*")
 _BLANK = re.compile(r"[\s\-—–―_.…。·/\\、,:;]*")
 _DIGIT = re.compile(r"\d")

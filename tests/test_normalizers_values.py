@@ -121,6 +121,15 @@ def test_parse_value_seed_forms(args, expected):
     assert parse_value(*args) == ParsedValue(*expected)
 
 
+@pytest.mark.parametrize(("target", "actual", "unit"), [
+    (">=530元/人*月", "583元/人*月", "元/人*月"), ("≥570元/人×月", "758元/人×月", "元/人×月"),
+    ("<=5300元/户", "5830元/户", "元/户"),
+])
+def test_compound_unit_with_a_multiplication_sign_is_kept_whole(target, actual, unit):
+    """濉溪 扶贫: a compound rate written with * or × instead of · (元/人*月) is one unit, not 元/人."""
+    assert parse_value(target, actual).unit == unit
+
+
 @pytest.mark.parametrize(
     ("unit", "normalized"),
     [("％", "%"), (" % ", "%"), ("万元/年", "万元/年"), ("ＴＢ／年", "TB/年"), ("百分比", "%"), ("—", ""), ("", ""), ("人次", "人次")],

@@ -157,3 +157,79 @@ def test_third_level_header_misread_as_second():
         ["产出指标", "数量", "国家奖学金人数", "30人", "30人", "10"],
     ])
     assert [(i.level2_raw, i.name_raw, i.target_raw) for i in rows] == [("数量", "国家奖学金人数", "30人")]
+
+
+def test_a_row_printed_empty_inside_a_merged_label_is_still_a_row():
+    """零陵/达州: the last row under a merged 一级 (or 二级) lost its name and values: it is a row of that
+    block (placeholder_row). Blank lines after the block, under no label, stay no rows."""
+    rows = indicators([
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        [("效益指标 30分)", 3, 1), ("社会效益指标", 2, 1), "提高就业率", "显著", "显著", "6", "6"],
+        ["……", "", "", "", ""],
+        ["", "", "", "", "", ""],
+        ["", "", "", "", "", "", ""],
+        ["", "", "", "", "", "", ""],
+    ])
+    assert [(i.level1_raw, i.level2_raw, i.name_raw) for i in rows] == [
+        ("效益指标 30分)", "社会效益指标", "提高就业率"), ("效益指标 30分)", "社会效益指标", "……"),
+        ("效益指标 30分)", "", "")]
+    assert "placeholder_row" in rows[-1].flags
+
+
+def test_a_label_no_row_below_takes_is_a_row_without_a_name():
+    """湖北工程: `服务对象满意度指标` printed with no 三级 name, and the next row opens a new 一级 (过程指标):
+    the label carries to nothing, so it is a row (and its 二级 does not leak into 过程指标). A label row
+    whose label the rows below take stays a label row."""
+    rows = indicators([
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "得分"],
+        ["产出指标", "数量指标", "", "", "", ""],
+        ["", "", "国家助学金人数", "100人", "100人", "10"],
+        [("效益指标", 2, 1), "社会效益指标", "资金发放率", "100%", "100%", "10"],
+        ["服务对象满意度指标", "", "", "", ""],
+        ["过程指标", "", "评审程序是否公正", "是", "是", "5"],
+    ])
+    assert [(i.level1_raw, i.level2_raw, i.name_raw) for i in rows] == [
+        ("产出指标", "数量指标", "国家助学金人数"), ("效益指标", "社会效益指标", "资金发放率"),
+        ("效益指标", "服务对象满意度指标", ""), ("过程指标", "", "评审程序是否公正")]
+
+
+def test_labels_drawn_off_the_page_over_a_page_break_label_the_rows_around_it():
+    """稷山 (XLSX exported by LibreOffice): 产出指标/数量指标 are merged over a page break; the
+    exporter draws their text centred on the whole cell, above the second page's top (clipped), and
+    the label columns have no cell of their own on either page. The clipped text labels the rows
+    on both sides of the break (a row printed empty among them included), the second page's table
+    (narrower: no label cells on the left) continues the first, and the next 二级 takes over."""
+    from pipeline.model import BBox
+
+    xs = [37, 86, 146, 266, 332, 399, 435, 472]
+
+    def table(rows: list[list[str | None]], page: int, top: float) -> Table:
+        cells = []
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                if text is not None:
+                    box = BBox(xs[c], top + 20 * r, xs[c + 1], top + 20 * (r + 1))
+                    cells.append(Cell(row=r, col=c, text=text, page=page, bbox=box))
+        x0 = min(cell.bbox.x0 for cell in cells)
+        return Table(cells=tuple(cells), n_rows=len(rows), n_cols=len(xs) - 1, page=page,
+                     bbox=BBox(x0, top, xs[-1], top + 20 * len(rows)))
+
+    first = table([
+        ["一级\n指标", "二级指标", "三级指标", "年度\n指标值", "实际\n完成值", "分值", "得分"],
+        [None, None, "指标1:建立健康档案", "", "", "", ""],
+        [None, None, "", "", "", "", ""],
+        [None, None, "指标3:预防接种", "221人", "221人", "2", "2"],
+    ], page=1, top=100)
+    second = table([
+        [None, None, "指标4:健康管理", "2089人", "2089人", "2", "2"],
+        [None, "质量指标", "指标1:提升服务质量", "", "", "", ""],
+    ], page=2, top=40)
+    off_page = [TextLine(text="数量指标", page=2, bbox=BBox(100, -152, 132, -145)),
+                TextLine(text="产出指标", page=2, bbox=BBox(45, -144, 77, -136))]
+    projects, _ = segment(Grid(tables=(first, second), lines=(
+        TextLine(text="项目支出绩效自评表", page=1, bbox=BBox(200, 50, 380, 62)), *off_page), pages=2))
+    rows = [i for p in projects for i in p.indicators]
+    assert [(i.level1_raw, i.level2_raw, i.name_raw) for i in rows] == [
+        ("产出指标", "数量指标", "指标1:建立健康档案"), ("产出指标", "数量指标", ""),
+        ("产出指标", "数量指标", "指标3:预防接种"), ("产出指标", "数量指标", "指标4:健康管理"),
+        ("产出指标", "质量指标", "指标1:提升服务质量")]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from normalizers.text import is_placeholder
-from pipeline.model import Cell, Grid, Table, TextLine
+from pipeline.model import BBox, Cell, Grid, Table, TextLine
 from pipeline.segment.columns import extent
 from pipeline.segment.vocabulary import role_of
 
@@ -46,14 +46,27 @@ def dense_rows(table: Table, index: int) -> list[Row]:
     return rows
 
 
+def off_page(line: TextLine) -> bool:
+    """Text drawn above the page's top edge, clipped from view: an exporter (LibreOffice from XLSX)
+    draws a merged cell's text centred on the whole cell, so a label merged over a page break lands
+    above the next page's top."""
+    return line.bbox is not None and line.bbox.bottom <= 0
+
+
 def continues(previous: Table, table: Table, between: list[TextLine]) -> bool:
-    """Does table (first on its page) continue previous (last on the page before)?"""
-    if table.page != previous.page + 1 or any(not BOILERPLATE.match(line.text.strip()) for line in between):
+    """Does table (first on its page) continue previous (last on the page before)? Its right edge
+    lines up; its left edge too, or falls on a column edge of previous when the label columns on the
+    left have no cell of their own on the new page (a merged label running over the break)."""
+    if table.page != previous.page + 1 or any(
+        not (BOILERPLATE.match(line.text.strip()) or off_page(line)) for line in between
+    ):
         return False
     a, b = previous.upright or previous.bbox, table.upright or table.bbox
-    if a is None or b is None:
+    if a is None or b is None or abs(a.x1 - b.x1) >= 6:
         return False
-    return abs(a.x0 - b.x0) < 6 and abs(a.x1 - b.x1) < 6
+    if abs(a.x0 - b.x0) < 6:
+        return True
+    return b.x0 > a.x0 and any(abs(extent(cell)[0] - b.x0) < 6 for cell in previous.cells)
 
 
 def build_stream(grid: Grid) -> Stream:
@@ -70,11 +83,16 @@ def build_stream(grid: Grid) -> Stream:
         table_index += 1
         rows = dense_rows(block, table_index)
         joined = last_table is not None and continues(last_table, block, pending_lines)
-        stream.items.extend(line for line in pending_lines if not (joined and BOILERPLATE.match(line.text.strip())))
+        labels = [line for line in pending_lines if joined and off_page(line)]
+        stream.items.extend(line for line in pending_lines
+                            if not (joined and (BOILERPLATE.match(line.text.strip()) or off_page(line))))
         pending_lines = []
         if joined and rows:
             previous_rows = [item for item in stream.items if isinstance(item, Row)]
             if previous_rows:
+                above = [row for row in previous_rows if row.table == previous_rows[-1].table]
+                for line in labels:
+                    place_label(stream, line, above, rows)
                 rows = mend_page_break(stream, previous_rows[-1], rows)
             for row in rows:
                 row.table = previous_rows[-1].table if previous_rows else table_index
@@ -82,6 +100,35 @@ def build_stream(grid: Grid) -> Stream:
         last_table = block
     stream.items.extend(pending_lines)
     return stream
+
+
+def place_label(stream: Stream, line: TextLine, above: list[Row], below: list[Row]) -> None:
+    """A merged label's text drawn off the page (off_page): the label of the rows around the break
+    that have no cell in its column. The column is the last cell above covering the text's centre
+    (a header cell, an earlier label); the rows after it up to the break, and the new page's rows up
+    to the first with a cell of their own there, get one merged cell each side of the break."""
+    centre = (line.bbox.x0 + line.bbox.x1) / 2
+    covers = lambda row: next((c for c in row.cells if extent(c)[0] <= centre <= extent(c)[1]), None)  # noqa: E731
+    anchor_at = next((i for i in range(len(above) - 1, -1, -1) if covers(above[i]) is not None), None)
+    if anchor_at is None or anchor_at == len(above) - 1:
+        return
+    anchor = covers(above[anchor_at])
+    x0, x1 = extent(anchor)
+    runs = [above[anchor_at + 1:], []]
+    for row in below:
+        if covers(row) is not None:
+            break
+        runs[1].append(row)
+    for run in runs:
+        if not run:
+            continue
+        tops = [c.bbox for c in run[0].cells if c.bbox is not None]
+        bottoms = [c.bbox for c in run[-1].cells if c.bbox is not None]
+        box = BBox(x0, min(b.top for b in tops), x1, max(b.bottom for b in bottoms)) if tops and bottoms else None
+        label = Cell(row=max(c.row for c in run[0].cells), col=anchor.col, text=line.text.strip(), rowspan=len(run),
+                     colspan=anchor.colspan, page=run[0].page, bbox=box)
+        for row in run:
+            row.cells = sorted([*row.cells, label], key=lambda c: extent(c)[0])
 
 
 def mend_page_break(stream: Stream, last: Row, rows: list[Row]) -> list[Row]:

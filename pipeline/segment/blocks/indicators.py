@@ -8,10 +8,10 @@ from normalizers.categories import canonical_level1, canonical_level2
 from normalizers.numbers import label_weight, parse_number
 from normalizers.text import fold, is_placeholder
 from normalizers.traditional import simplified
-from pipeline.model import Indicator
+from pipeline.model import Cell, Indicator
 from pipeline.segment.blocks import Recognizer
 from pipeline.segment.columns import Column, extent, header_columns
-from pipeline.segment.stream import Row
+from pipeline.segment.stream import Row, is_header_row
 from pipeline.segment.vocabulary import SCORING_LEVEL1, role_of
 
 # Columns whose text makes a row an indicator row even without a name (else it only carries labels).
@@ -126,15 +126,46 @@ class Indicators(Recognizer):
                 return True
         return False
 
+    def row_without_name(self, row: Row, by_role: dict[str, list[Cell]]) -> bool:
+        """A row with no name and no values that is still a row of the table (a name lost or printed
+        empty), not a label row carrying 一级/二级 down to the rows below:
+        - every cell of its own is blank, but a merged label left of the names (一级, 二级, a block's
+          `绩效指标`) begun on a row above spans it: a row of that block printed empty (零陵's last 生态
+          row, 达州's row under `(50分)`);
+        - it prints a label of its own that no row below takes: the next row of the table prints its
+          own label at that level or a new 一级 (湖北工程's 服务对象满意度指标 before 过程指标).
+        Blank lines under no label, and a label row at the end of a table, stay no rows."""
+        seg = self.seg
+        start = max(c.row for c in row.cells)
+        own = [c for role, cells in by_role.items() for c in cells if c.row == start]
+        if row.table != self.table or not by_role.get("name") or not own:
+            return False  # rows of another table than the header's, rows with no name cell
+        name_x0 = min(c.x0 for c in self.columns if c.role == "name")
+        labels_above = [c for c in row.cells  # a merged label left of the names, begun on a row above
+                        if c.row < start and extent(c)[1] <= name_x0 + 1 and seg.text(c)]
+        if labels_above and not any(seg.text(c) for c in own):
+            return True
+        own_labels = [role for role in ("level1", "level2") if any(c in own and seg.text(c) for c in by_role.get(role, []))]
+        following = seg.next_row(row)
+        if not own_labels or following is None or is_header_row(following):
+            return False
+        next_by_role, _ = seg.roles_of(following, self.columns)
+        next_start = max(c.row for c in following.cells)
+        prints = lambda role: any(c.row == next_start and seg.text(c) for c in next_by_role.get(role, []))  # noqa: E731
+        return prints("level1") or (own_labels[-1] == "level2" and prints("level2"))
+
     def take(self, row: Row) -> None:
         seg = self.seg
         by_role, values = seg.roles_of(row, self.columns)
-        if not any(values.values()) or self.spans_labels(row):
+        if self.spans_labels(row):
+            return
+        name = values.get("name", "")
+        has_data = bool(name) or any(values.get(role, "") for role in DATA_ROLES)
+        unnamed = not has_data and self.row_without_name(row, by_role)
+        if not (any(values.values()) or unnamed):
             return
         project = seg.project()
-        name = values.get("name", "")
         level_text = {level: values.get(level, "") for level in ("level1", "level2")}
-        has_data = bool(name) or any(values.get(role, "") for role in DATA_ROLES)
         if self.table_role == "scoring":
             # a 评分表 一级 group label printed in the name or 二级 cell, or in the 一级 cell of a row
             # without a name (晋中's `产出: | | | 30 | 29`)
@@ -143,7 +174,7 @@ class Indicators(Recognizer):
             if label:
                 seg.memory["level1"] = re.sub(r"[:：]$", "", label)
                 return
-        if not has_data:
+        if not has_data and not unnamed:
             for level, text in level_text.items():
                 if text:
                     seg.memory[level] = text
