@@ -17,6 +17,8 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
+from normalizers.text import is_placeholder
+
 RAW_FIELDS = ["name_raw", "target_raw", "actual_raw", "level1_raw", "level2_raw",
               "deviation_note", "weight", "score"]
 NORM_FIELDS = ["operator", "target_value", "actual_value", "unit", "level1", "level2"]
@@ -63,16 +65,22 @@ def equal(truth, extracted, numeric: bool) -> bool:
 
 
 def align(truth_keys: list[str], extracted_keys: list[str], min_sim: float = MIN_SIM,
-          wildcards: list[bool] | None = None) -> list[tuple[int, int]]:
+          wildcards: list[bool] | None = None,
+          placeholders: tuple[list[bool], list[bool]] | None = None) -> list[tuple[int, int]]:
     """Order-preserving matching (i, j) of truth to extracted keys with the largest total similarity.
 
-    A wildcard truth row (its key unreadable) matches any extracted row at the lowest similarity."""
+    A wildcard truth row (its key unreadable) matches any extracted row at the lowest similarity; a
+    placeholder truth row (`.....`, `指标2:`) matches, at that similarity too, an extracted row whose
+    key is only placeholders or empty (OCR reads a row of dots as nothing): the same row, its name wrong."""
     n, m = len(truth_keys), len(extracted_keys)
     if not n or not m:
         return []
     sim = cdist(truth_keys, extracted_keys, scorer=fuzz.ratio, dtype=np.float64) / 100.0
     if wildcards:
         sim[np.asarray(wildcards, dtype=bool)] = min_sim
+    if placeholders:
+        both = np.outer(np.asarray(placeholders[0], dtype=bool), np.asarray(placeholders[1], dtype=bool))
+        sim[both] = np.maximum(sim[both], min_sim)
     gain = np.where(sim >= min_sim, sim, -np.inf).tolist()
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
@@ -116,8 +124,10 @@ def score_rows(truth: pd.DataFrame, extracted: pd.DataFrame, fields: list[str], 
     t_rows = truth.to_dict("records")
     e_rows = extracted.to_dict("records")
     wild = [all(unsure(r.get(f)) for f in key_fields) for r in t_rows]
+    blank = ([all(is_placeholder(text(r.get(f))) for f in key_fields) for r in t_rows],
+             [all(is_placeholder(text(r.get(f))) for f in key_fields) for r in e_rows])
     pairs = align([key_of(r, key_fields) for r in t_rows], [key_of(r, key_fields) for r in e_rows],
-                  wildcards=wild)
+                  wildcards=wild, placeholders=blank)
     hits = {f: 0 for f in fields}
     for i, j in pairs:
         for f in fields:

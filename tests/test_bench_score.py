@@ -167,3 +167,14 @@ def test_peer_glue_reads_a_two_row_header():
     out = glue([(1, [narrative, upper, lower, data])])
     assert len(out) == 1
     assert (out[0]["target_raw"], out[0]["actual_raw"], out[0]["weight"], out[0]["score"]) == ("32", "33", "20.00", "20.00")
+
+
+def test_placeholder_row_read_as_nothing_is_the_same_row_with_its_name_wrong():
+    """宁夏's `.....` row: OCR reads the dots as nothing. Found (not a miss plus an extra), name wrong."""
+    truth = pd.concat([TRUTH.iloc[:1], rows((".....", "", "", "", "")), TRUTH.iloc[1:]], ignore_index=True)
+    extracted = pd.concat([TRUTH.iloc[:1], rows(("", "", "", "", "")), TRUTH.iloc[1:]], ignore_index=True)
+    counts = score_indicators(truth, extracted, FIELDS)
+    assert (counts["matched"], counts["extra"]) == (4, 0)
+    assert counts["fields"]["name_raw"] == 3 and counts["fields"]["target_raw"] == 4
+    not_blank = pd.concat([TRUTH.iloc[:1], rows(("总分", "100", "95", "", "")), TRUTH.iloc[1:]], ignore_index=True)
+    assert score_indicators(truth, not_blank, FIELDS)["extra"] == 1  # only an empty or placeholder row takes its place
