@@ -70,8 +70,12 @@ def documents(layout: Layout) -> list[Document]:
 
 
 def _readings(layout: Layout, p) -> dict:
-    """Readings apply to the project they were written for: all keys for project 1, else none but 'project'."""
-    return layout.readings if p.seq == 1 else {k: v for k, v in layout.readings.items() if k == "project"}
+    """Readings apply to the project they were written for: (row, field) keys to project 1, (project, row,
+    field) keys to that project, 'project' to every project."""
+    own = {k[1:]: v for k, v in layout.readings.items() if isinstance(k, tuple) and len(k) == 3 and k[0] == p.seq}
+    if p.seq == 1:
+        return {**{k: v for k, v in layout.readings.items() if not (isinstance(k, tuple) and len(k) == 3)}, **own}
+    return {**{k: v for k, v in layout.readings.items() if k == "project"}, **own}
 
 
 def joined(docs: list[Document]) -> Document:

@@ -32,7 +32,7 @@ class Layout:
     before: list[str] = field(default_factory=list)  # prose before the first title
     after: list[str] = field(default_factory=list)  # prose after the last table
     extra: list = field(default_factory=list)  # further (title, Form-less literal table) blocks
-    readings: dict = field(default_factory=dict)  # (row seq, field) / ('funds', n, field) / 'project'
+    readings: dict = field(default_factory=dict)  # (row seq, field) / (project seq, row seq, field) / ('funds', n, field) / 'project'
     note: str = ""
     landscape: bool = False
 
@@ -298,7 +298,8 @@ LAYOUTS: list[Layout] = [
                         head=[("fields", [("项目名称", "{project_name}"), ("单位", "{implementing_unit}")])],
                         total=("合计", {"weight": "{total_weight}", "score": "{total_score}"}))],
            title=["2016 年度市级财政支出项目绩效再评价评分表"],
-           readings={(6, "level1_raw"): "投入", (6, "name_raw"): "预算执行率"},
+           readings={(6, "level1_raw"): "投入", (6, "name_raw"): "预算执行率",
+                     (2, 6, "name_raw"): "预算执"},  # the second table's last row as far as the source goes
            note="native DOCX, one 再评价评分表 per project (2): 内容/指标/权重/评分结果/备注, weights 2.33/2.37/5.34, "
                 "evaluation-quality rows without 内容, target/actual in 备注, 合计; the second table cut"),
     # ------------------------------------------------------------------ I
