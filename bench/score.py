@@ -5,7 +5,7 @@ so a row's identity is its position. `align` is a global sequence alignment (dyn
 that maximises the summed similarity of matched pairs while keeping both sequences in order.
 Every count is a plain integer so that files add up into groups; `rates` turns counts into shares.
 A truth cell written `?` (uncertain: the source was unreadable there) counts neither right nor wrong:
-it is left out of that field's share, and a row whose key is all `?` may align with any row in order.
+it is left out of that field's share, and a row whose key is unreadable (`?` wherever it is not empty) may align with any row in order.
 """
 from __future__ import annotations
 
@@ -123,7 +123,8 @@ def score_rows(truth: pd.DataFrame, extracted: pd.DataFrame, fields: list[str], 
     per-field number of uncertain truth cells (`unsure`), which are never scored."""
     t_rows = truth.to_dict("records")
     e_rows = extracted.to_dict("records")
-    wild = [all(unsure(r.get(f)) for f in key_fields) for r in t_rows]
+    wild = [any(unsure(r.get(f)) for f in key_fields) and all(unsure(r.get(f)) or not text(r.get(f)) for f in key_fields)
+            for r in t_rows]  # the key is unreadable: `?` where it is not empty (a 评分表 prints no target)
     blank = ([all(is_placeholder(text(r.get(f))) for f in key_fields) for r in t_rows],
              [all(is_placeholder(text(r.get(f))) for f in key_fields) for r in e_rows])
     pairs = align([key_of(r, key_fields) for r in t_rows], [key_of(r, key_fields) for r in e_rows],

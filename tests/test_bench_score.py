@@ -178,3 +178,12 @@ def test_placeholder_row_read_as_nothing_is_the_same_row_with_its_name_wrong():
     assert counts["fields"]["name_raw"] == 3 and counts["fields"]["target_raw"] == 4
     not_blank = pd.concat([TRUTH.iloc[:1], rows(("总分", "100", "95", "", "")), TRUTH.iloc[1:]], ignore_index=True)
     assert score_indicators(truth, not_blank, FIELDS)["extra"] == 1  # only an empty or placeholder row takes its place
+
+
+def test_unreadable_name_of_a_row_without_targets_aligns_with_any_row():
+    """A 评分表 prints no target or actual: a row whose name is `?` and whose other key cells are
+    empty has an unreadable key, and aligns by position like an all-`?` row."""
+    truth = pd.concat([TRUTH.iloc[:2], rows(("?", "", "", "?", "?"))], ignore_index=True)
+    extracted = pd.concat([TRUTH.iloc[:2], rows(("预算执", "", "", "", ""))], ignore_index=True)
+    counts = score_indicators(truth, extracted, FIELDS)
+    assert (counts["matched"], counts["extra"]) == (3, 0)
