@@ -69,7 +69,8 @@ def extract_image(
             target = min(settings.target_dpi, max(settings.min_dpi, dpi))
             if abs(target / dpi - 1) > 0.05:
                 f = target / dpi
-                bgr = cv2.resize(bgr, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+                size = (max(1, round(bgr.shape[1] * f)), max(1, round(bgr.shape[0] * f)))  # a 1-px strip stays 1 px
+                bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
                 dpi = target
             debug = debug_dir / f"{path.stem}-p{page:03d}.png" if debug_dir else None
             t, l = extract_image_page(bgr, page, 72.0 / dpi, engine, debug_path=debug, settings=settings)

@@ -1,0 +1,72 @@
+"""Issue #14, beyond its twelve cases: what a data team's download folder and habits bring, each test
+named after its situation (run by hand first; these are the ones that broke the contract)."""
+from __future__ import annotations
+
+import ctypes
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from pipeline.inputs import InputItem
+from pipeline.run import Settings, process_file
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "tests" / "corpus" / "docs"
+SCAN = DOCS / "scan_pdf" / "qujing_2022_14-13_scan300.pdf"
+
+
+def truth_indicators(project_id: str, columns: list[str]) -> pd.DataFrame:
+    truth = pd.read_csv(ROOT / "tests" / "corpus" / "truth" / project_id.rsplit("-", 1)[0] / "indicators.csv")
+    return truth[truth.project_id == project_id][columns].astype(str).reset_index(drop=True)
+
+
+def add_layer_of_spaces(source: Path, target: Path, lines: int = 40) -> None:
+    """source's first page with an invisible text layer of spaces over it, one text object a line
+    (what some OCR tools and converters leave over a scan that they could not read)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(str(source))
+    page = doc[0]
+    height = page.get_height()
+    for i in range(lines):
+        obj = raw.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(10))
+        text = ctypes.create_string_buffer((" " * 30 + "\0").encode("utf-16-le"))
+        raw.FPDFText_SetText(obj, ctypes.cast(text, ctypes.POINTER(raw.FPDF_WCHAR)))
+        raw.FPDFTextObj_SetTextRenderMode(obj, raw.FPDF_TEXTRENDERMODE_INVISIBLE)
+        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 40, height - 40 - 18 * i)
+        raw.FPDFPage_InsertObject(page.raw, obj)
+    raw.FPDFPage_GenerateContent(page.raw)
+    page.close()
+    doc.save(str(target))
+    doc.close()
+
+
+@pytest.mark.ocr
+def test_a_scan_under_a_text_layer_of_spaces_is_read_by_ocr(tmp_path):
+    """40 blank characters over a scan counted as a text layer: the page was `text`, never OCR'd, and
+    the report skipped as 'no 绩效自评表 found'. Blank characters say nothing: the page is a scan."""
+    from extractors.pdf_text import extract_pdf_text
+
+    layered = tmp_path / "scan_with_spaces.pdf"
+    add_layer_of_spaces(SCAN, layered)
+    assert extract_pdf_text(layered)[1] == ["scanned"]
+    result = process_file(InputItem(layered.name, layered), Settings())
+    assert result.document["status"] == "ok", result.document
+    assert result.document["file_type"] == "pdf_scanned"
+    columns = ["name_raw", "weight", "score"]
+    read = pd.DataFrame(result.indicators)[columns].astype(str)
+    pd.testing.assert_frame_equal(read, truth_indicators("qujing_2022-14", columns))
+
+
+@pytest.mark.parametrize("size", [(1, 20000), (20000, 1)])
+def test_an_image_one_pixel_wide_or_high_is_skipped_not_a_resize_error(tmp_path, size):
+    """A 1 × 20000 px strip was taken for a 1711-dpi A4 page and resized to 0 px: failed with an
+    OpenCV assertion. It holds no table: skipped, like any image without a 绩效自评表."""
+    strip = tmp_path / "strip.png"
+    Image.new("L", size, 255).save(strip)
+    document = process_file(InputItem(strip.name, strip), Settings(timeout=60)).document
+    assert (document["status"], document["file_type"]) == ("skipped", "image"), document
+    assert document["error"].startswith("no 绩效自评表 found")
