@@ -78,6 +78,8 @@ class Worker:
 
     def _stop(self, hung: bool) -> str:
         process, self.process = self.process, None
+        if process is None:  # closed meanwhile by the batch (Ctrl-C): the batch is over, nothing to stop
+            return "stopped with the batch"
         if process.poll() is None:
             process.kill()
         code = process.wait()

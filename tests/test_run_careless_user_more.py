@@ -70,3 +70,21 @@ def test_an_image_one_pixel_wide_or_high_is_skipped_not_a_resize_error(tmp_path,
     document = process_file(InputItem(strip.name, strip), Settings(timeout=60)).document
     assert (document["status"], document["file_type"]) == ("skipped", "image"), document
     assert document["error"].startswith("no 绩效自评表 found")
+
+
+def test_ctrl_c_while_a_worker_is_reading_stops_it_without_a_thread_traceback(monkeypatch):
+    """Ctrl-C ends the batch, which closes its workers while their threads still wait for an answer:
+    the thread met a worker without a process and printed an AttributeError traceback. The read now
+    ends as a worker that died (its row is never kept: the batch is over)."""
+    from pipeline.workers import Worker, WorkerDied
+
+    worker = Worker()
+
+    def closed_while_waiting(self, size, deadline):
+        self.close()  # what the batch's main thread does on Ctrl-C, between the send and the answer
+        raise EOFError
+
+    monkeypatch.setattr(Worker, "_receive", closed_while_waiting)
+    with pytest.raises(WorkerDied, match="stopped"):
+        worker.read(InputItem("x.pdf", DOCS / "text_pdf" / "quwo_2021.pdf"), Settings(timeout=30))
+    assert worker.process is None
