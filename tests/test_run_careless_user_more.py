@@ -88,3 +88,63 @@ def test_ctrl_c_while_a_worker_is_reading_stops_it_without_a_thread_traceback(mo
     with pytest.raises(WorkerDied, match="stopped"):
         worker.read(InputItem("x.pdf", DOCS / "text_pdf" / "quwo_2021.pdf"), Settings(timeout=30))
     assert worker.process is None
+
+
+def test_a_sub_folder_without_read_permission_is_a_row_not_the_end_of_the_batch(tmp_path, monkeypatch):
+    """A folder the user may not open (chmod 000, another user's) under the input: looking for the
+    output marker inside it raised PermissionError and stopped the whole run before any file
+    ('jixiao: stopped … Permission denied: …/locked/.jixiao-output', no documents.csv). Now the
+    folder is a failed row and the other files are read. (Simulated: the tests may run as root.)"""
+    import os
+
+    from pipeline.batch import run_batch
+
+    (tmp_path / "ok.pdf").write_bytes((DOCS / "text_pdf" / "quwo_2021.pdf").read_bytes())
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "x.pdf").write_bytes((DOCS / "text_pdf" / "jinzhong_2021.pdf").read_bytes())
+    denied = OSError(13, "Permission denied")
+    real_stat, real_scandir = os.stat, os.scandir
+
+    def stat(path, *args, **kwargs):
+        if str(path).startswith(str(locked) + os.sep):
+            raise PermissionError(*denied.args, str(path))
+        return real_stat(path, *args, **kwargs)
+
+    def scandir(path="."):
+        if str(path) == str(locked):
+            raise PermissionError(*denied.args, str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "scandir", scandir)
+    documents = {r.document["source_path"]: r.document for r in run_batch(tmp_path, Settings(ocr=False, timeout=60, jobs=1))}
+    assert documents["ok.pdf"]["status"] == "ok"
+    assert documents["locked"]["status"] == "failed"
+    assert documents["locked"]["error"] == "folder not readable (Permission denied)"
+
+
+def test_a_worker_that_cannot_be_started_costs_the_files_rows_not_a_hang(tmp_path, monkeypatch):
+    """The worker process cannot be started (the venv's python not executable for this user, fork
+    refused): the thread serving it died with the exception and the batch waited for its rows
+    forever. Each file it was to read is now a failed row saying why."""
+    import threading
+
+    from pipeline.batch import run_batch
+    from pipeline.workers import Worker
+
+    for name in ("a.pdf", "b.pdf"):
+        (tmp_path / name).write_bytes((DOCS / "text_pdf" / "quwo_2021.pdf").read_bytes() + name.encode())
+
+    def refused(self):
+        raise PermissionError(13, "Permission denied", "python3")
+
+    monkeypatch.setattr(Worker, "_start", refused)
+    results = []
+    batch = threading.Thread(target=lambda: results.extend(run_batch(tmp_path, Settings(ocr=False, timeout=60, jobs=2))),
+                             daemon=True)
+    batch.start()
+    batch.join(120)  # a hang detector only: the batch needs well under a second
+    assert not batch.is_alive(), "the batch hangs waiting for rows that will never come"
+    assert [(r.document["source_path"], r.document["status"]) for r in results] == [("a.pdf", "failed"), ("b.pdf", "failed")]
+    assert all("could not be started: Permission denied" in r.document["error"] for r in results)
