@@ -230,6 +230,10 @@ def process_file(item: InputItem, settings: Settings) -> FileResult:
         document.update(status="skipped", error=str(reason))
     except (BadInput, ArchiveError) as error:
         document.update(status="failed", error=str(error))
+    except (FileNotFoundError, PermissionError) as error:  # the run's conditions, not the bytes: never cached
+        result.transient = True
+        document.update(status="failed", error="file removed or renamed while the batch ran" if isinstance(error, FileNotFoundError)
+                        else f"not readable: {error.strerror or 'permission denied'}")
     except Exception as error:  # one file's failure is its own row, never the batch's
         document.update(status="failed", error=describe(error))
     document["seconds"] = round(time.perf_counter() - started, 3)

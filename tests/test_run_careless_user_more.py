@@ -148,3 +148,30 @@ def test_a_worker_that_cannot_be_started_costs_the_files_rows_not_a_hang(tmp_pat
     assert not batch.is_alive(), "the batch hangs waiting for rows that will never come"
     assert [(r.document["source_path"], r.document["status"]) for r in results] == [("a.pdf", "failed"), ("b.pdf", "failed")]
     assert all("could not be started: Permission denied" in r.document["error"] for r in results)
+
+
+def test_a_file_removed_while_the_batch_runs_is_a_failed_row_that_is_not_cached(tmp_path):
+    """A file listed and hashed, then moved away before its worker reads it (a sync tool, a user
+    tidying the folder): its row said 'FileNotFoundError: … /abs/path' and was cached under its
+    bytes, so putting the same file back kept it failed until --force. Now it says what happened and
+    the next run reads it."""
+    from pipeline.batch import Plan, ResultStore, batch_inputs, read_all, results_in_order
+    from pipeline.cache import ResultCache
+
+    report = tmp_path / "in" / "report.pdf"
+    report.parent.mkdir()
+    report.write_bytes((DOCS / "text_pdf" / "quwo_2021.pdf").read_bytes())
+    settings = Settings(ocr=False, timeout=60, jobs=1)
+    cache = ResultCache(tmp_path / "cache")
+    plan = Plan.of(batch_inputs(report.parent))
+    report.rename(tmp_path / "away.pdf")
+    store = ResultStore(cache)
+    read_all(plan, settings, store)
+    (document,) = [r.document for r in results_in_order(plan, store)]
+    assert (document["status"], document["error"]) == ("failed", "file removed or renamed while the batch ran")
+    (tmp_path / "away.pdf").rename(report)
+    plan = Plan.of(batch_inputs(report.parent))
+    store = ResultStore(cache)
+    read_all(plan, settings, store)
+    (document,) = [r.document for r in results_in_order(plan, store)]
+    assert document["status"] == "ok", document
