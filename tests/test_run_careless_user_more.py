@@ -175,3 +175,38 @@ def test_a_file_removed_while_the_batch_runs_is_a_failed_row_that_is_not_cached(
     read_all(plan, settings, store)
     (document,) = [r.document for r in results_in_order(plan, store)]
     assert document["status"] == "ok", document
+
+
+def tsv_rows() -> list[str]:
+    """曲靖 14-1 as a government system exports it: tab-separated text under a .xls name."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(DOCS / "xlsx" / "qujing_2022_projects.xlsx", data_only=True).worksheets[1]
+    return ["\t".join("" if v is None else str(v).replace("\n", " ") for v in row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_a_tab_separated_export_whose_first_line_is_longer_than_4_kb_is_read(tmp_path):
+    """The bytes sniffer saw one cut line in its 4 KB sample and called a TSV export 'not a XLS despite
+    its name: unrecognised bytes' (failed, its 7 indicator rows lost). A first line that long, full of
+    tabs, is a table's row."""
+    plain, wide = tmp_path / "plain.xls", tmp_path / "wide.xls"
+    rows = tsv_rows()
+    plain.write_text("\n".join(rows), encoding="utf-8")
+    wide.write_text("\n".join([rows[0] + "\t" + "说明" * 1500, *rows[1:]]), encoding="utf-8")
+    read = {p.name: process_file(InputItem(p.name, p), Settings(ocr=False, timeout=60)) for p in (plain, wide)}
+    for result in read.values():
+        assert (result.document["status"], result.document["file_type"]) == ("ok", "csv"), result.document
+    def rows(result):
+        return [{k: v for k, v in row.items() if k not in ("project_id", "doc_id")} for row in result.indicators]
+
+    assert rows(read["wide.xls"]) == rows(read["plain.xls"]) and len(read["plain.xls"].indicators) == 7
+
+
+def test_a_huge_single_line_csv_named_xls_is_skipped_as_text_without_a_report(tmp_path):
+    """500,000 tab-separated numbers on one 2.9 MB line under a .xls name: failed as 'unrecognised
+    bytes'. It is delimited text holding no 绩效自评表 (read capped at 500 columns): skipped."""
+    export = tmp_path / "export.xls"
+    export.write_bytes("\t".join(str(i) for i in range(500_000)).encode())
+    document = process_file(InputItem(export.name, export), Settings(ocr=False, timeout=60)).document
+    assert (document["status"], document["file_type"]) == ("skipped", "csv"), document
+    assert document["error"].startswith("no 绩效自评表 found")
