@@ -210,3 +210,29 @@ def test_a_huge_single_line_csv_named_xls_is_skipped_as_text_without_a_report(tm
     document = process_file(InputItem(export.name, export), Settings(ocr=False, timeout=60)).document
     assert (document["status"], document["file_type"]) == ("skipped", "csv"), document
     assert document["error"].startswith("no 绩效自评表 found")
+
+
+@pytest.mark.ocr
+def test_a_word_file_of_pasted_scans_is_read_by_ocr(tmp_path):
+    """A .docx whose pages are scans pasted in as pictures (and a small logo): no Word table, so it was
+    skipped as 'no 绩效自评表 found (0 table(s))' though its table is readable. Its page-sized pictures
+    are now read as its pages; the logo is not a page; with OCR off it says why it was not read."""
+    import docx
+    from docx.shared import Inches
+
+    word = tmp_path / "pasted.docx"
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 120), "red").save(logo)
+    document = docx.Document()
+    document.add_picture(str(logo), width=Inches(1))
+    document.add_paragraph("附件")
+    document.add_picture(str(DOCS / "image" / "qujing_2022_14-16_300dpi.jpg"), width=Inches(6))
+    document.save(word)
+    result = process_file(InputItem(word.name, word), Settings())
+    assert {k: result.document[k] for k in ("status", "file_type", "pages", "page_kinds")} == {
+        "status": "ok", "file_type": "docx", "pages": 1, "page_kinds": "scanned"}, result.document
+    columns = ["name_raw", "weight", "score"]
+    pd.testing.assert_frame_equal(pd.DataFrame(result.indicators)[columns].astype(str),
+                                  truth_indicators("qujing_2022-17", columns))
+    off = process_file(InputItem(word.name, word), Settings(ocr=False)).document
+    assert (off["status"], off["error"]) == ("skipped", "Word file of 1 scanned picture(s), not read: OCR is off")
