@@ -45,8 +45,10 @@ def extract_image(
     engine: OcrEngine | None = None,
     debug_dir: Path | None = None,
     settings: ScanSettings = DEFAULTS,
+    first_page: int = 1,
 ) -> Grid:
-    """OCR every page (frame) of an image file; raises ValueError on pages over MAX_PIXELS (decompression bombs)."""
+    """OCR every page (frame) of an image file, numbered from first_page; raises ValueError on pages
+    over MAX_PIXELS (decompression bombs)."""
     engine = engine or get_engine("rapidocr")
     tables: list[Table] = []
     lines: list[TextLine] = []
@@ -55,7 +57,7 @@ def extract_image(
     except Image.DecompressionBombError as exc:
         raise ValueError(f"{path.name}: refused, image too large ({exc})") from exc
     with source:
-        page = 0
+        page = first_page - 1
         for frame in ImageSequence.Iterator(source):
             page += 1
             width, height = frame.size
@@ -69,10 +71,25 @@ def extract_image(
             target = min(settings.target_dpi, max(settings.min_dpi, dpi))
             if abs(target / dpi - 1) > 0.05:
                 f = target / dpi
-                bgr = cv2.resize(bgr, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+                size = (max(1, round(bgr.shape[1] * f)), max(1, round(bgr.shape[0] * f)))  # a 1-px strip stays 1 px
+                bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
                 dpi = target
             debug = debug_dir / f"{path.stem}-p{page:03d}.png" if debug_dir else None
             t, l = extract_image_page(bgr, page, 72.0 / dpi, engine, debug_path=debug, settings=settings)
             tables += t
             lines += l
     return Grid(tables=tuple(tables), lines=tuple(lines), pages=page, page_kinds=("scanned",) * page)
+
+
+def extract_images(paths: list[Path], engine: OcrEngine | None = None, settings: ScanSettings = DEFAULTS) -> Grid:
+    """Several image files read as the consecutive pages of one document (the scans pasted into a Word file)."""
+    engine = engine or get_engine("rapidocr")
+    tables: list[Table] = []
+    lines: list[TextLine] = []
+    pages = 0
+    for path in paths:
+        grid = extract_image(path, engine, settings=settings, first_page=pages + 1)
+        tables += grid.tables
+        lines += grid.lines
+        pages = grid.pages
+    return Grid(tables=tuple(tables), lines=tuple(lines), pages=pages, page_kinds=("scanned",) * pages)

@@ -11,8 +11,10 @@ def page_kind(chars: list[dict], image_share: float, n_paths: int = 0) -> str:
 
     chars: the page's characters (dicts with "text"); image_share: share of the page covered by
     images; n_paths: vector paths drawn. A page with next to no characters but an image over it,
-    or many paths (text converted to outlines), is read as a picture: by OCR.
+    or many paths (text converted to outlines), is read as a picture: by OCR. Blank characters (a
+    text layer of spaces an OCR tool or a converter left over a scan) do not count.
     """
+    chars = [char for char in chars if char["text"].strip()]  # a layer of spaces over a scan says nothing
     if chars and sum(1 for char in chars if is_junk(char["text"])) / len(chars) > CID_SHARE:
         return "cid"
     if len(chars) < MIN_TEXT_CHARS and (image_share > 0.3 or n_paths > OUTLINED_TEXT_PATHS):

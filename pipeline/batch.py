@@ -122,7 +122,11 @@ def read_local(tasks: list[tuple[int, InputItem]], settings: Settings) -> Iterat
                 index, item = todo.get_nowait()
             except queue.Empty:
                 return
-            done.put((index, read_in(worker, item, settings)))
+            try:
+                result = read_in(worker, item, settings)
+            except Exception as error:  # never a thread that dies without its row: the batch would wait for it forever
+                result = failed(item, " ".join(f"not read: {type(error).__name__}: {error}".split())[:300], transient=True)
+            done.put((index, result))
 
     threads = [threading.Thread(target=serve, args=(worker,), daemon=True) for worker in workers]
     for thread in threads:

@@ -57,7 +57,7 @@ def sniff(path: Path) -> str:
         return MHT
     if b"<html" in lowered or b"<!doctype html" in lowered or b"<body" in lowered or b"<table" in lowered:
         return HTML
-    if path.suffix.lower() in TABLE_TEXT_SUFFIXES and is_delimited_text(head):
+    if path.suffix.lower() in TABLE_TEXT_SUFFIXES and is_delimited_text(head, complete=len(head) < 4096):
         return CSV
     return UNKNOWN
 
@@ -98,14 +98,21 @@ def ole_kind(path: Path) -> str:
     return UNKNOWN
 
 
-def is_delimited_text(head: bytes) -> bool:
-    """Text whose first lines all hold the same number (≥ 1) of tabs or of commas: a CSV/TSV table."""
+def is_delimited_text(head: bytes, complete: bool = False) -> bool:
+    """Text whose first lines all hold the same number (≥ 1) of tabs or of commas: a CSV/TSV table.
+
+    complete: head is the whole file. A first line longer than the sample (a wide export, a row of
+    long texts) is a table when it holds tabs or commas enough, as is a file of one line."""
     text = head.decode("utf-8", errors="ignore") if _decodes(head, "utf-8") else head.decode("gb18030", errors="ignore")
     if "\x00" in text:
         return False
-    lines = [line for line in text.splitlines()[:-1] if line.strip()][:10]  # the last line may be cut
+    split = text.splitlines()
+    lines = [line for line in (split if complete else split[:-1]) if line.strip()][:10]  # the last line may be cut
     if len(lines) < 2:
-        return False
+        first = (split or [""])[0]
+        control = sum(1 for ch in first if not ch.isprintable() and ch not in "\t\ufeff")
+        return (len(split) <= 1 + complete and control <= len(first) // 100
+                and any(first.count(sep) >= 2 for sep in ("\t", ",")))
     return any(len({line.count(sep) for line in lines}) == 1 and lines[0].count(sep) >= 1 for sep in ("\t", ","))
 
 

@@ -97,7 +97,7 @@ def walk(root: Path, excluded: set[str]) -> Iterator[tuple[Path, str, str]]:
                 continue
             if is_dir:
                 real = os.path.realpath(path)
-                if real in excluded or (Path(real) / OUTPUT_MARKER).exists():
+                if real in excluded or os.path.exists(os.path.join(real, OUTPUT_MARKER)):  # False when the folder cannot be read
                     continue  # jixiao's own output is never input
                 if real in ancestors:
                     yield path, child, f"symlink loop: {child} leads back to a folder that holds it"

@@ -144,7 +144,10 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None,
     if kind == detect.DOCX:
         from extractors.docx import extract_docx
 
-        return extract_docx(path), "docx", warnings
+        grid = extract_docx(path)
+        if not grid.tables:  # a Word file of pasted scans: its pictures are its pages
+            grid = read_pasted_scans(path, settings) or grid
+        return grid, "docx", warnings
     if kind == detect.XLSX:
         from extractors.xlsx import extract_xlsx
 
@@ -189,6 +192,22 @@ def read_grid(path: Path, kind: str, settings: Settings, debug_dir: Path | None,
     raise NotAReport(f"not a kind of file jixiao reads ({kind}, suffix {path.suffix or 'none'})")
 
 
+def read_pasted_scans(path: Path, settings: Settings) -> Grid | None:
+    """The page-sized pictures of a Word file without tables, read by OCR as its pages (None: no such picture)."""
+    from extractors.docx import pasted_scans
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-docx-") as folder:
+        scans = pasted_scans(path, Path(folder))
+        if not scans:
+            return None
+        if not settings.ocr:
+            raise NotAReport(f"Word file of {len(scans)} scanned picture(s), not read: OCR is off")
+        from extractors.image import extract_images
+        from extractors.ocr_engines import get_engine
+
+        return extract_images(scans, engine=get_engine(settings.ocr_engine))
+
+
 def describe(error: BaseException) -> str:
     """One line a person can act on."""
     while error.args and isinstance(error.args[0], BaseException):  # pdfplumber wraps pdfminer's errors
@@ -228,6 +247,10 @@ def process_file(item: InputItem, settings: Settings) -> FileResult:
         document.update(status="skipped", error=str(reason))
     except (BadInput, ArchiveError) as error:
         document.update(status="failed", error=str(error))
+    except (FileNotFoundError, PermissionError) as error:  # the run's conditions, not the bytes: never cached
+        result.transient = True
+        document.update(status="failed", error="file removed or renamed while the batch ran" if isinstance(error, FileNotFoundError)
+                        else f"not readable: {error.strerror or 'permission denied'}")
     except Exception as error:  # one file's failure is its own row, never the batch's
         document.update(status="failed", error=describe(error))
     document["seconds"] = round(time.perf_counter() - started, 3)

@@ -51,7 +51,11 @@ class Worker:
     def read(self, item, settings):
         """The worker's FileResult for item; raises WorkerDied on a crash or past the wall cap."""
         if self.process is None or self.process.poll() is not None:
-            self.process = self._start()
+            try:
+                self.process = self._start()
+            except OSError as error:  # no process to be had (fork refused, python not executable): this file's row says so
+                self.process = None
+                raise WorkerDied(f"could not be started: {error.strerror or error}") from None
         payload = pickle.dumps((item, settings))
         try:
             self.process.stdin.write(HEADER.pack(len(payload)) + payload)
@@ -78,6 +82,8 @@ class Worker:
 
     def _stop(self, hung: bool) -> str:
         process, self.process = self.process, None
+        if process is None:  # closed meanwhile by the batch (Ctrl-C): the batch is over, nothing to stop
+            return "stopped with the batch"
         if process.poll() is None:
             process.kill()
         code = process.wait()

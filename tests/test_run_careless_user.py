@@ -326,3 +326,28 @@ def test_sigkill_half_way_then_rerun_gives_the_tables_of_an_uninterrupted_run(tm
     assert 2 <= read_before < 6
     assert jixiao(tmp_path / "in", "--out", out, "--no-report", "--jobs", 1).exit_code == 0
     assert_same_tables(out, tmp_path / "whole")
+
+
+@pytest.mark.ocr
+def test_a_scan_stretched_onto_a_200_inch_page_reads_its_table(tmp_path):
+    """曲靖 14-13 scanned at 300 dpi, its image stretched over a 141 × 200-inch page: was skipped as
+    'no 绩效自评表 found (0 table(s))'; now ok with the 7 indicator rows and the funds of its truth."""
+    from tests.test_scan_extractor import stretch_onto_huge_page
+
+    huge = tmp_path / "stretched.pdf"
+    stretch_onto_huge_page(DOCS / "scan_pdf" / "qujing_2022_14-13_scan300.pdf", huge)
+    result = process_file(InputItem("stretched.pdf", huge), Settings(debug_dir=tmp_path / "pages"))
+    assert result.document["status"] == "ok", result.document
+    assert result.document["file_type"] == "pdf_scanned"
+    truth = pd.read_csv(ROOT / "tests" / "corpus" / "truth" / "qujing_2022" / "indicators.csv")
+    truth = truth[truth.project_id == "qujing_2022-14"]
+    columns = ["name_raw", "target_raw", "actual_raw", "weight", "score"]
+    read = pd.DataFrame(result.indicators)[columns].astype(str)
+    pd.testing.assert_frame_equal(read.reset_index(drop=True), truth[columns].astype(str).reset_index(drop=True))
+    (project,) = result.projects
+    assert (project["budget_full_year"], project["executed"], project["total_score"]) == (1831.0, 1831.0, 100.0)
+    (image,) = result.page_images
+    from PIL import Image
+
+    with Image.open(image) as drawn:
+        assert drawn.width * drawn.height < 4_000_000

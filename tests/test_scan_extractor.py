@@ -386,3 +386,50 @@ def test_glyph_stroke_beside_a_column_position_is_no_border():
     (grid,) = find_tables(binary, hmask, vmask, dpi)
     assert len(grid.xs) == 3 and abs(grid.xs[1] - 401) <= 2
     assert (0, 0, 1, 2) in grid.cells and (1, 0, 1, 1) in grid.cells and (1, 1, 1, 1) in grid.cells
+
+
+def stretch_onto_huge_page(source: Path, target: Path, side_pt: float = 14400.0) -> tuple[int, int]:
+    """The scanned image of source's first page drawn over a page whose longer side is 200 inches
+    (what a scanner tool writes when it takes a JPEG's density 1 for 1 dpi); returns the image's pixels."""
+    import pikepdf
+
+    with pikepdf.open(source) as pdf:
+        page = pdf.pages[0]
+        image = next(v for v in page.Resources.XObject.values() if v.Subtype == pikepdf.Name.Image)
+        w, h = int(image.Width), int(image.Height)
+        width, height = (side_pt * w / h, side_pt) if h >= w else (side_pt, side_pt * h / w)
+        out = pikepdf.new()
+        out.add_blank_page(page_size=(width, height))
+        out.pages[0].Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=out.copy_foreign(image)))
+        out.pages[0].Contents = out.make_stream(f"q {width:.2f} 0 0 {height:.2f} 0 0 cm /Im0 Do Q".encode())
+        out.save(target)
+    return w, h
+
+
+def test_a_scan_stretched_onto_a_200_inch_page_renders_at_its_own_resolution(tmp_path):
+    """A 300-dpi A4 scan (2481 × 3508 px) drawn over a 141 × 200-inch page states 17.5 dpi: rendered
+    at a fixed dpi it is 60 Mpx of blur capped to 39 dpi of the page (text 4 px high), so no table
+    was found. Read as the A4 page it is, at 200 dpi of the printed page (about 1654 × 2339 px)."""
+    import pypdfium2 as pdfium
+
+    from extractors.scan import render_plan
+    from extractors.scan.settings import DEFAULTS
+
+    huge = tmp_path / "huge.pdf"
+    px_w, px_h = stretch_onto_huge_page(CORPUS_SCANS / "qujing_2022_14-13_scan300.pdf", huge)
+    blank = tmp_path / "blank.pdf"
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(14400, 14400)
+    pdf.save(str(blank))
+    pdf.close()
+    for path, (width, height), dpi in ((huge, (1654, 2339), 200), (blank, (7746, 7746), None)):
+        doc = pdfium.PdfDocument(str(path))
+        page = doc[0]
+        scale, read_dpi = render_plan(page)
+        w_pt, h_pt = page.get_size()
+        assert (w_pt * scale) * (h_pt * scale) <= DEFAULTS.max_pixels * 1.001
+        assert w_pt * scale == pytest.approx(width, rel=0.01) and h_pt * scale == pytest.approx(height, rel=0.01)
+        if dpi:
+            assert read_dpi == pytest.approx(dpi)
+        doc.close()
+    assert (px_w, px_h) == (2481, 3508)

@@ -28,12 +28,23 @@ from extractors.scan.settings import DEFAULTS, ScanSettings
 from pipeline.model import Cell, Grid, Table, TextLine
 
 
-def render_dpi(page, settings: ScanSettings = DEFAULTS) -> float:
-    """The target resolution, lowered to a page's dominant scanned image's own resolution (not below min_dpi)."""
+PAPER_LONG_SIDE_IN = 24.0  # a little over A2's long side (23.4 in): no report is printed on a larger sheet
+A4_LONG_SIDE_IN = 11.69
+
+
+def render_plan(page, settings: ScanSettings = DEFAULTS) -> tuple[float, float]:
+    """How to render a page for OCR: (pixels per PDF point, pixels per printed inch).
+
+    The target resolution, lowered to the page's dominant scanned image's own resolution (not below
+    min_dpi). A scan stretched onto a page larger than any sheet a report is printed on (a 200-inch
+    page whose image the page states at 10 dpi) is read at its own pixels instead: its printed inch
+    is taken from the image as a full A4 page (as for an image file with no stated resolution), so
+    the page renders about as large as the scan itself and the reader's lengths in inches hold.
+    Either way the page is capped at settings.max_pixels."""
     import pypdfium2.raw as pdfium_c
 
     width, height = page.get_size()
-    best_area, dpi = 0.0, settings.target_dpi
+    best_area, dpi, scale = 0.0, settings.target_dpi, settings.target_dpi / 72
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
         left, bottom, right, top = obj.get_bounds()
         w_pt, h_pt = right - left, top - bottom
@@ -41,9 +52,23 @@ def render_dpi(page, settings: ScanSettings = DEFAULTS) -> float:
         if area > best_area and area > 0.3 * width * height:
             px_w, px_h = obj.get_px_size()
             best_area = area
-            dpi = min(settings.target_dpi, max(settings.min_dpi, max(px_w / w_pt, px_h / h_pt) * 72))
-    limit = math.sqrt(settings.max_pixels / max(1.0, width * height)) * 72
-    return min(dpi, limit)
+            stated = max(px_w / w_pt, px_h / h_pt) * 72  # the image's pixels per inch of the page
+            if stated < settings.min_dpi and max(w_pt, h_pt) / 72 > PAPER_LONG_SIDE_IN:
+                printed = min(600.0, max(100.0, max(px_w, px_h) / A4_LONG_SIDE_IN))
+                dpi = min(settings.target_dpi, max(settings.min_dpi, printed))
+                scale = dpi / printed * stated / 72
+            else:
+                dpi = min(settings.target_dpi, max(settings.min_dpi, stated))
+                scale = dpi / 72
+    limit = math.sqrt(settings.max_pixels / max(1.0, width * height))
+    if scale > limit:
+        dpi, scale = dpi * limit / scale, limit
+    return scale, dpi
+
+
+def render_dpi(page, settings: ScanSettings = DEFAULTS) -> float:
+    """The resolution a page is read at, in pixels per printed inch (see render_plan)."""
+    return render_plan(page, settings)[1]
 
 
 def extract_scanned_pdf(
@@ -69,11 +94,11 @@ def extract_scanned_pdf(
         lines: list[TextLine] = []
         for number in wanted:
             page = pdf[number - 1]
-            dpi = render_dpi(page, settings)
-            image = page.render(scale=dpi / 72).to_numpy()
+            scale, dpi = render_plan(page, settings)
+            image = page.render(scale=scale).to_numpy()
             page.close()
             debug = debug_dir / f"{path.stem}-p{number:03d}.png" if debug_dir else None
-            t, l = extract_image_page(image, number, 72 / dpi, engine, debug_path=debug, settings=settings)
+            t, l = extract_image_page(image, number, 1 / scale, engine, debug_path=debug, settings=settings, dpi=dpi)
             tables += t
             lines += l
             if on_page:
@@ -91,12 +116,15 @@ def extract_image_page(
     engine: OcrEngine,
     debug_path: Path | None = None,
     settings: ScanSettings = DEFAULTS,
+    dpi: float | None = None,
 ) -> tuple[list[Table], list[TextLine]]:
-    """Tables and text lines of one page image (BGR or gray); `scale` is PDF points per pixel.
+    """Tables and text lines of one page image (BGR or gray); `scale` is PDF points per pixel, `dpi`
+    pixels per printed inch (72 / scale unless the page's points are not printed points: a stretched scan).
     A page narrower or shorter than the smallest table holds none (and would shrink to nothing)."""
-    if min(image.shape[:2]) < px(settings.min_table[1], 72.0 / scale):
+    dpi = dpi or 72.0 / scale
+    if min(image.shape[:2]) < px(settings.min_table[1], dpi):
         return [], []
-    prepared = prepare_page(image, 72.0 / scale, settings, engine)
+    prepared = prepare_page(image, dpi, settings, engine)
     to_points = PointMapper(cv2.invertAffineTransform(prepared.matrix), scale, image.shape[1], image.shape[0])
     cell_reads, crop_boxes = read_cells(prepared, engine)
 
