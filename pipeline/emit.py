@@ -55,9 +55,11 @@ class TableWriter:
 
     Rows are buffered up to CHUNK_ROWS per table, then typed and appended to both files, so memory
     holds one chunk whatever the number of files; the Parquet files get one row group per chunk.
+    A chunk is small (a hundred files already fill several), so that the memory it takes is the
+    same for a folder of a hundred files as for one of ten thousand.
     """
 
-    CHUNK_ROWS = 20_000
+    CHUNK_ROWS = 2048
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

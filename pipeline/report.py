@@ -4,8 +4,8 @@ report/index.html: summary, plots (inline SVG), flag counts and a sortable, filt
 every document; report/docs/<doc>.html: one page per document with its projects, funds lines,
 indicators and flags, and its page images linked as files from ../../pages/<doc_id>/. Everything
 is local (one style.css beside the pages, one small inline script): it opens from disk, offline.
-The tables are read with DuckDB and streamed document by document, so memory does not grow with
-the batch. report.html at the top level only points to report/index.html.
+The tables are read with DuckDB and streamed document by document, a slice of DOCS_PER_QUERY
+documents per query (what DuckDB sorts at a time), so memory does not grow with the batch. report.html at the top level only points to report/index.html.
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from pipeline.schema import TABLES
 
 STATUSES = ("ok", "partial", "failed", "skipped", "duplicate")
 BATCH_ROWS = 4096
+DOCS_PER_QUERY = 100
 MAX_ERROR_CHARS = 160
 MAX_PLOT_GROUPS = 40
 TABLE_PAGE_ROWS = 200  # rows of the documents table shown at a time: the browser lays out only those
@@ -292,10 +293,11 @@ def _document_pages(documents: list[dict]) -> dict[str, dict]:
     return pages
 
 
-def _grouped(con: duckdb.DuckDBPyConnection, name: str, order: str) -> Iterator[tuple[str, list[dict]]]:
-    """(doc_id, rows) of one table, document by document in doc_id order, streamed."""
+def _grouped(con: duckdb.DuckDBPyConnection, name: str, first: str, last: str) -> Iterator[tuple[str, list[dict]]]:
+    """(doc_id, rows) of one table for the doc_ids from first to last, document by document in doc_id order, streamed."""
     cursor = con.cursor()  # a reader of its own: three tables are read side by side
-    relation = cursor.sql(f"SELECT _doc, {', '.join(PAGE_COLUMNS[name])} FROM {name} WHERE _doc <> '' ORDER BY _doc, {order}")
+    relation = cursor.sql(f"SELECT _doc, {', '.join(PAGE_COLUMNS[name])} FROM {name} "
+                          "WHERE _doc BETWEEN $first AND $last ORDER BY _doc, _row", params={"first": first, "last": last})
     current, rows = None, []
     for row in _records(relation):
         if row["_doc"] != current:
@@ -334,15 +336,18 @@ class _Cursor:
 
 
 def _stream_documents(con, pages: dict[str, dict], images_root: Path) -> Iterator[tuple[str, str]]:
-    """(page key, HTML of its page) for every document, reading the tables document by document."""
-    projects = _Cursor(_grouped(con, "projects", "_row"))
-    funds = _Cursor(_grouped(con, "funds", "_row"))
-    indicators = _Cursor(_grouped(con, "indicators", "_row"))
-    for key in sorted(pages):
-        doc_id = _text(pages[key]["rows"][0].get("doc_id"))
-        parts = (projects.take(doc_id), funds.take(doc_id), indicators.take(doc_id)) if doc_id else ([], [], [])
-        images_dir = images_root / doc_id if doc_id else None
-        yield key, _document_page(pages[key]["rows"], *parts, images_dir)
+    """(page key, HTML of its page) for every document, reading the tables document by document,
+    DOCS_PER_QUERY documents per query."""
+    keys = sorted(pages)  # a page without doc_id first (its key starts with NUL), then by doc_id
+    for start in range(0, len(keys), DOCS_PER_QUERY):
+        chunk = keys[start:start + DOCS_PER_QUERY]
+        doc_ids = [_text(pages[key]["rows"][0].get("doc_id")) for key in chunk]
+        first, last = min(filter(None, doc_ids), default=""), max(doc_ids)
+        projects, funds, indicators = (_Cursor(_grouped(con, name, first, last)) for name in ("projects", "funds", "indicators"))
+        for key, doc_id in zip(chunk, doc_ids):
+            parts = (projects.take(doc_id), funds.take(doc_id), indicators.take(doc_id)) if doc_id else ([], [], [])
+            images_dir = images_root / doc_id if doc_id else None
+            yield key, _document_page(pages[key]["rows"], *parts, images_dir)
 
 
 # ---------------------------------------------------------------- formatting

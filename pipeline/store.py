@@ -8,7 +8,9 @@
   `project_facts` (each project with its document's columns) and `indicator_facts` (each indicator
   with its project's and its document's columns).
 
-Both are built under a hidden name and renamed into place, with the user's umask.
+Both are built under a hidden name and renamed into place, with the user's umask, a bounded chunk
+of rows at a time: DuckDB compresses ROW_GROUP_ROWS rows at a time, and the dataset is written a
+batch at a time, each batch's rows appended to their partition's file as a row group.
 """
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from pipeline.outdir import discard_dir, new_dir, replace_dir
 from pipeline.schema import TABLES
@@ -25,7 +29,9 @@ from pipeline.schema import TABLES
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 PARTITIONING = ds.HivePartitioning(pa.schema([("province", pa.string()), ("fiscal_year", pa.int64())]),
                                     null_fallback=NULL_PARTITION)
-BATCH_ROWS = 65536
+KEYS = PARTITIONING.schema.names
+BATCH_ROWS = 4096
+ROW_GROUP_ROWS = 8192  # DuckDB's default (122,880) holds a thousand files' indicators in memory while it compresses them
 
 # The one documents row per doc_id that the other tables belong to (a copy of the same bytes under
 # another name has status `duplicate` and the doc_id it repeats).
@@ -92,9 +98,13 @@ def write_store(stage_dir: Path) -> None:
     tmp = stage_dir / f".jixiao.duckdb.new-{os.getpid()}"
     tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect()
         try:
             con.execute("SET memory_limit='1GB'")
+            con.execute("SET threads=1")  # a buffer set per thread; one thread writes a 1,000-file store in about a second
+            con.execute(f"SET temp_directory = {_sql_path(Path(f'{tmp}.tmp'))}")
+            con.execute(f"ATTACH {_sql_path(tmp)} AS jixiao (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+            con.execute("USE jixiao")
             _load(con, stage_dir)
             con.execute(PROJECT_FACTS)
             con.execute(INDICATOR_FACTS)
@@ -115,14 +125,39 @@ def _write_dataset(con: duckdb.DuckDBPyConnection, final: Path) -> None:
     tmp = new_dir(final)
     try:
         for name, query in PARTITIONED.items():
+            (tmp / name).mkdir()  # an empty table is an empty folder
             with con.sql(query).to_arrow_reader(batch_size=BATCH_ROWS) as reader:
-                ds.write_dataset(
-                    reader, tmp / name, format="parquet", partitioning=PARTITIONING,
-                    basename_template=f"{name}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore",
-                    max_partitions=100_000, max_open_files=256, create_dir=True,
-                )
-            (tmp / name).mkdir(exist_ok=True)  # an empty table is an empty folder
+                _write_partitions(reader, tmp / name, f"{name}-0.parquet")
         replace_dir(tmp, final)
     except BaseException:
         discard_dir(tmp)
         raise
+
+
+def _write_partitions(reader: pa.RecordBatchReader, folder: Path, filename: str) -> None:
+    """The reader's rows into folder/province=…/fiscal_year=…/filename (the keys left out of the file), a
+    batch at a time: one Parquet writer per partition, each batch's rows of it appended as a row group.
+    (pyarrow's write_dataset keeps the batches it has not written yet: the whole table, on a fast reader.)"""
+    columns = [name for name in reader.schema.names if name not in KEYS]
+    writers: dict[tuple, pq.ParquetWriter] = {}
+    try:
+        for batch in reader:
+            rows = pa.Table.from_batches([batch])
+            for key in rows.group_by(KEYS, use_threads=False).aggregate([]).to_pylist():
+                where = _partition(key)
+                part = rows.filter(where).select(columns)
+                index = tuple(key[name] for name in KEYS)
+                if index not in writers:
+                    directory = folder / PARTITIONING.format(where)[0]
+                    directory.mkdir(parents=True)
+                    writers[index] = pq.ParquetWriter(directory / filename, part.schema)
+                writers[index].write_table(part)
+    finally:
+        for writer in writers.values():
+            writer.close()
+
+
+def _partition(key: dict) -> pc.Expression:
+    """The rows of one partition: each key equal to its value, or null."""
+    province, year = (pc.field(name).is_null() if key[name] is None else pc.field(name) == key[name] for name in KEYS)
+    return province & year

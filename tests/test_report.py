@@ -13,6 +13,7 @@ from urllib.parse import unquote
 import pandas as pd
 
 from pipeline.page_images import PageImageBudget, page_images
+from pipeline import report
 from pipeline.report import write_datapackage, write_report
 from pipeline.schema import TABLES
 from pipeline.store import write_store
@@ -99,6 +100,28 @@ def test_page_images_are_files_beside_the_report(small_run):
     ningxia = t["documents"][t["documents"]["source_path"] == "ningxia_2024.pdf"]["doc_id"].iloc[0]
     project = t["projects"][t["projects"]["doc_id"] == ningxia].iloc[0]
     assert re.search(rf"-p{int(project['page_start']):03d}\.jpg — tables: [^<]*{project['project_id']}", page_of(small_run, ningxia))
+
+
+def test_document_pages_are_read_a_slice_of_documents_per_query(tmp_path, small_run, monkeypatch):
+    """DuckDB sorts the rows of DOCS_PER_QUERY documents at a time, never a whole table: the pages are
+    the same whatever the slice, and no query returns rows of more documents than that."""
+    out = copy_of(small_run, tmp_path / "out")
+    seen = []
+
+    def spied(con, name, first, last):
+        rows = list(grouped(con, name, first, last))
+        seen.append(len(rows))
+        return iter(rows)
+
+    grouped = report._grouped
+    monkeypatch.setattr(report, "DOCS_PER_QUERY", 2)
+    monkeypatch.setattr(report, "_grouped", spied)
+    write_report(out)
+    assert len(seen) == 3 * 2 and max(seen) <= 2  # four documents: two slices of the three tables
+    before, after = small_run / "report", out / "report"
+    assert sorted(p.relative_to(after) for p in after.rglob("*")) == sorted(p.relative_to(before) for p in before.rglob("*"))
+    for page in before.rglob("*.html"):
+        assert (after / page.relative_to(before)).read_bytes() == page.read_bytes(), page.name
 
 
 def test_report_works_offline(small_run):

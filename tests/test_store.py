@@ -6,11 +6,13 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.schema import TABLES
-from pipeline.store import NULL_PARTITION, PARTITIONING, write_store
+from pipeline.store import NULL_PARTITION, PARTITIONING, _write_partitions, write_store
 from small_run import copy_of, small_run  # noqa: F401 (fixture)
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -102,3 +104,28 @@ def test_a_second_store_replaces_the_first(tmp_path, small_run):
         assert con.sql("SELECT count(*) FROM documents").fetchall()[0][0] == 1
     assert len(ds.dataset(out / "dataset" / "documents", partitioning=PARTITIONING).to_table()) == 1
     assert {p.name for p in out.iterdir() if p.name.startswith(".")} == hidden
+
+
+def test_the_dataset_is_written_as_it_is_read(tmp_path):
+    """Each batch's rows are in their partition's file before the next batch is read, so the dataset
+    holds one batch in memory whatever the size of the table."""
+    schema = pa.schema([("row", pa.string()), ("province", pa.string()), ("fiscal_year", pa.int64())])
+    on_disk = []
+
+    def batches():
+        for number in range(4):
+            on_disk.append(sum(p.stat().st_size for p in tmp_path.rglob("*.parquet")))
+            yield pa.record_batch([[f"{number}-{i}" for i in range(500)], ["宁夏回族自治区", None] * 250,
+                                   [2024, 2024, None, 2023] * 125], schema=schema)
+
+    _write_partitions(pa.RecordBatchReader.from_batches(schema, batches()), tmp_path, "t-0.parquet")
+    assert on_disk[0] == 0 and on_disk == sorted(set(on_disk))  # grows with every batch read
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet"))
+    ningxia, unknown = "province=%E5%AE%81%E5%A4%8F%E5%9B%9E%E6%97%8F%E8%87%AA%E6%B2%BB%E5%8C%BA", f"province={NULL_PARTITION}"
+    assert files == [f"{ningxia}/fiscal_year=2024/t-0.parquet", f"{ningxia}/fiscal_year={NULL_PARTITION}/t-0.parquet",
+                     f"{unknown}/fiscal_year=2023/t-0.parquet", f"{unknown}/fiscal_year=2024/t-0.parquet"]
+    read = ds.dataset(tmp_path, partitioning=PARTITIONING).to_table().to_pandas()
+    assert sorted(read["row"]) == sorted(f"{n}-{i}" for n in range(4) for i in range(500))
+    assert Counter(zip(read["province"].fillna("-"), read["fiscal_year"].fillna(0))) == {
+        ("宁夏回族自治区", 2024): 500, ("宁夏回族自治区", 0): 500, ("-", 2024): 500, ("-", 2023): 500}
+    assert pq.read_schema(tmp_path / files[0]).names == ["row"]  # the keys are in the path only
