@@ -26,6 +26,7 @@ from pipeline.cache import file_digest
 from pipeline.outdir import discard_dir, new_dir, replace_dir, write_text
 from pipeline.page_images import omitted_pages, page_images, page_number
 from pipeline.schema import TABLES
+from pipeline.store import sql_path
 
 STATUSES = ("ok", "partial", "failed", "skipped", "duplicate")
 BATCH_ROWS = 4096
@@ -229,10 +230,6 @@ REDIRECT = ("<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'>"
 # ---------------------------------------------------------------- reading the tables
 
 
-def _sql_path(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _connect(stage_dir: Path) -> duckdb.DuckDBPyConnection:
     """In-memory DuckDB with a view per table over its Parquet file (an empty typed table when missing),
     `_row` keeping the file's row order, and `_doc` the document each row belongs to."""
@@ -240,11 +237,12 @@ def _connect(stage_dir: Path) -> duckdb.DuckDBPyConnection:
 
     con = duckdb.connect()
     con.execute("SET memory_limit='1GB'")
+    con.execute(f"SET temp_directory = {sql_path(stage_dir / '.report.duckdb.tmp')}")  # never the working folder
     for name in TABLES:
         path = stage_dir / f"{name}.parquet"
         if path.exists():
             con.execute(f"CREATE VIEW {name}_file AS SELECT *, file_row_number AS _row "
-                        f"FROM read_parquet({_sql_path(path)}, file_row_number=true)")
+                        f"FROM read_parquet({sql_path(path)}, file_row_number=true)")
         else:
             empty = frame(name, [])  # noqa: F841 (read by DuckDB's replacement scan)
             con.execute(f"CREATE TABLE {name}_file AS SELECT *, 0::BIGINT AS _row FROM empty")

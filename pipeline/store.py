@@ -74,7 +74,8 @@ PARTITIONED = {
 PARTITIONED["indicators"] = PARTITIONED["funds"].replace("FROM funds t", "FROM indicators t")
 
 
-def _sql_path(path: Path) -> str:
+def sql_path(path: Path) -> str:
+    """A path as a DuckDB string literal."""
     return "'" + str(path).replace("'", "''") + "'"
 
 
@@ -85,7 +86,7 @@ def _load(con: duckdb.DuckDBPyConnection, stage_dir: Path) -> None:
     for name in TABLES:
         path = stage_dir / f"{name}.parquet"
         if path.exists():
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet({_sql_path(path)})")
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet({sql_path(path)})")
         else:
             empty = frame(name, [])  # noqa: F841 (read by DuckDB's replacement scan)
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM empty")
@@ -102,8 +103,8 @@ def write_store(stage_dir: Path) -> None:
         try:
             con.execute("SET memory_limit='1GB'")
             con.execute("SET threads=1")  # a buffer set per thread; one thread writes a 1,000-file store in about a second
-            con.execute(f"SET temp_directory = {_sql_path(Path(f'{tmp}.tmp'))}")
-            con.execute(f"ATTACH {_sql_path(tmp)} AS jixiao (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+            con.execute(f"SET temp_directory = {sql_path(Path(f'{tmp}.tmp'))}")
+            con.execute(f"ATTACH {sql_path(tmp)} AS jixiao (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
             con.execute("USE jixiao")
             _load(con, stage_dir)
             con.execute(PROJECT_FACTS)
