@@ -8,24 +8,12 @@ from normalizers.numbers import label_weight
 from pipeline.model import Cell, Grid, Table, TextLine
 from pipeline.reconcile import reconcile
 from pipeline.segment import segment
+from tests.grid_rows import spanned_table
 
 
 def grid(rows: list[list], title: str = "2022年度项目支出绩效自评表") -> Grid:
-    """A one-table Grid; a row is a list of texts or (text, rowspan, colspan), placed left to right
-    in the slots not covered by a span from above."""
-    cells, covered = [], set()
-    for r, row in enumerate(rows):
-        c = 0
-        for item in row:
-            text, rowspan, colspan = (item, 1, 1) if isinstance(item, str) else item
-            while (r, c) in covered:
-                c += 1
-            cells.append(Cell(row=r, col=c, text=text, rowspan=rowspan, colspan=colspan))
-            covered |= {(r + i, c + j) for i in range(rowspan) for j in range(colspan)}
-            c += colspan
-    n_cols = max(col for _, col in covered) + 1
-    table = Table(cells=tuple(cells), n_rows=len(rows), n_cols=n_cols, page=1)
-    return Grid(tables=(table,), lines=(TextLine(text=title, page=1),), pages=1)
+    """A one-table Grid (tests.grid_rows.spanned_table) under its title line."""
+    return Grid(tables=(spanned_table(rows),), lines=(TextLine(text=title, page=1),), pages=1)
 
 
 def indicators(rows: list[list], title: str = "2022年度项目支出绩效自评表"):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.model import BBox, Cell, Grid, Table, TextLine
+from pipeline.model import BBox, Grid, Table, TextLine
 from pipeline.run import is_read
 from pipeline.segment import segment
-from tests.grid_rows import merged_table
+from tests.grid_rows import merged_table, spanned_table
 
 
 def table(rows: list[list[str | None]], page: int = 1, top: float = 0.0) -> Table:
@@ -107,21 +107,8 @@ def test_narrative_report_states_score_and_budget_in_prose():
 
 
 def spanned(rows: list[list], lines: tuple[str, ...], page: int = 1) -> Grid:
-    """A one-table Grid under these text lines; a row is a list of texts or (text, rowspan, colspan),
-    placed left to right in the slots not covered by a span from above (HTML/DOCX: no geometry)."""
-    cells, covered = [], set()
-    for r, row in enumerate(rows):
-        c = 0
-        for item in row:
-            text, rowspan, colspan = (item, 1, 1) if isinstance(item, str) else item
-            while (r, c) in covered:
-                c += 1
-            cells.append(Cell(row=r, col=c, text=text, rowspan=rowspan, colspan=colspan))
-            covered |= {(r + i, c + j) for i in range(rowspan) for j in range(colspan)}
-            c += colspan
-    n_cols = max(col for _, col in covered) + 1
-    table = Table(cells=tuple(cells), n_rows=len(rows), n_cols=n_cols, page=page)
-    return Grid(tables=(table,), lines=tuple(TextLine(text, page) for text in lines), pages=page)
+    """A one-table Grid (tests.grid_rows.spanned_table) under these text lines."""
+    return Grid(tables=(spanned_table(rows, page),), lines=tuple(TextLine(text, page) for text in lines), pages=page)
 
 
 SCORES = [["目标名称", "", "分值", "得分"], ["充分性", "制定有实施方案,得3分,否则不得分。", "3", "3"]]
