@@ -7,7 +7,6 @@ import warnings
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import cn2an
 
 _ARABIC = re.compile(
     r"(?<![A-Za-z\d])(?P<sign>(?<![\w.)\]])[-\u2212])?"
@@ -63,6 +62,8 @@ def _chinese(text: str) -> NumberMatch | None:
     # 万/亿 that opens a unit (五万元, 三万/处) is not part of the number.
     if run[-1] in _MULTIPLIERS and text[start + len(run) : start + len(run) + 1] in ("元", "/"):
         run = run[:-1]
+    import cn2an  # on first use: importing it compiles its patterns (0.4 s), which most processes never need
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:

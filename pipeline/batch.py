@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import importlib
 import os
 import queue
 import threading
@@ -258,14 +259,19 @@ def run_folder(input_dir: Path, folder, settings: Settings, report: bool = True,
                scheduler: str | None = None, progress: Progress | None = None,
                on_total: Callable[[int], None] | None = None) -> Summary:
     """Read input_dir into the opened OutputFolder `folder`: cache, read what is new, stage the set, commit it."""
-    from pipeline.emit import TableWriter
-    from pipeline.extras import write_extras
-
     plan = Plan.of(batch_inputs(input_dir, folder.root))
     if on_total:
         on_total(len(plan.items))
     store = ResultStore(ResultCache(folder.cache_dir))
+    # the writers' libraries (pandas, pyarrow, DuckDB: over a second) load while the workers read
+    writers = threading.Thread(target=lambda: [importlib.import_module(f"pipeline.{name}") for name in ("emit", "extras")],
+                               daemon=True)
+    writers.start()
     read_all(plan, settings, store, force=force, scheduler=scheduler, progress=progress)
+    writers.join()
+    from pipeline.emit import TableWriter
+    from pipeline.extras import write_extras
+
     stage = folder.stage()
     try:
         writer = TableWriter(stage)
