@@ -8,6 +8,7 @@ order in the document, so Grid.blocks() keeps the reading order.
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -207,8 +208,6 @@ SCAN_MIN_SIDE = 600  # px: a pasted scan of a page; smaller pictures are logos, 
 def pasted_scans(path: Path, folder: Path) -> list[Path]:
     """The page-sized pictures of a Word file (scans pasted in, one a page), in document order,
     written into folder; [] when it holds none. The zip was vetted by guard_zip."""
-    import re
-
     from PIL import Image
 
     with zipfile.ZipFile(path) as archive:

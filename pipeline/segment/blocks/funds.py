@@ -185,8 +185,7 @@ class LevelFunds(Recognizer):
             columns += [c for c in header_columns([above], "level_funds_columns") if c.role not in {k.role for k in columns}]
         self.resume = seg.state if seg.state == "indicators" else ""
         self.open(columns)
-        first = min(c.x0 for c in columns)
-        titled = [c for c in row.cells if extent(c)[1] <= first + 1e-6 and seg.text(c)]
+        titled = self.labels_left(row)
         self.label_column = Column("label", *extent(titled[-1])) if titled else None
         total = next((c.text for c in columns if c.role == "total"), "")
         self.measure = next((m for m, keys in LEVEL_FUNDS_MEASURES.items()
@@ -221,11 +220,15 @@ class LevelFunds(Recognizer):
             copy_total(project, total)
         seg.touch(row.page)
 
+    def labels_left(self, row: Row) -> list:
+        """The row's filled cells left of the grid's source columns (its labels)."""
+        first = min(c.x0 for c in self.columns)
+        return [c for c in row.cells if extent(c)[1] <= first + 1e-6 and self.seg.text(c)]
+
     def take_programme(self, row: Row) -> None:
         """A row whose label sits under the grid's label column: the 合计 by source, or one programme."""
         seg = self.seg
-        first = min(c.x0 for c in self.columns)
-        left = [c for c in row.cells if extent(c)[1] <= first + 1e-6 and seg.text(c)]
+        left = self.labels_left(row)
         labelled = (self.measure is not None and self.label_column is not None and len(left) == 1
                     and bool(assign(left, [self.label_column])))
         if not labelled:
